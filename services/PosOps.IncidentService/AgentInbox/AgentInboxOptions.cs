@@ -1,0 +1,44 @@
+using PosOps.ServiceDefaults.Configuration;
+
+namespace PosOps.IncidentService.AgentInbox;
+
+/// <summary>How agent traffic is taken off the broker.</summary>
+public sealed class AgentInboxOptions : IValidatedOptions
+{
+    public const string Section = "AgentInbox";
+
+    /// <summary>Most messages handled (and committed) together; also the consumer prefetch.</summary>
+    public int BatchSize { get; set; } = 500;
+
+    /// <summary>How long a batch waits to fill after its first message.</summary>
+    public int BatchWindowMilliseconds { get; set; } = 5;
+
+    /// <summary>Bodies larger than this are rejected unread.</summary>
+    public int MaxBodyBytes { get; set; } = 64 * 1024;
+
+    /// <summary>Heartbeat queue cap; the oldest are dropped first, since the next heartbeat corrects them.</summary>
+    public int HeartbeatQueueMaxLength { get; set; } = 200_000;
+
+    public IEnumerable<string> Validate()
+    {
+        if (BatchSize is < 1 or > 5000)
+        {
+            yield return $"BatchSize must be 1-5000, got {BatchSize}";
+        }
+
+        if (BatchWindowMilliseconds is < 0 or > 1000)
+        {
+            yield return $"BatchWindowMilliseconds must be 0-1000, got {BatchWindowMilliseconds}";
+        }
+
+        if (MaxBodyBytes is < 1024 or > 4 * 1024 * 1024)
+        {
+            yield return $"MaxBodyBytes must be 1024-4194304, got {MaxBodyBytes}";
+        }
+
+        if (HeartbeatQueueMaxLength < 1000)
+        {
+            yield return $"HeartbeatQueueMaxLength must be at least 1000, got {HeartbeatQueueMaxLength}";
+        }
+    }
+}

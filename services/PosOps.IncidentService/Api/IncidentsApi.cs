@@ -1,0 +1,47 @@
+using Marten;
+using Microsoft.AspNetCore.Http.HttpResults;
+using PosOps.IncidentService.Incidents;
+
+namespace PosOps.IncidentService.Api;
+
+public static class IncidentsApi
+{
+    public static IEndpointRouteBuilder MapIncidentsApi(this IEndpointRouteBuilder app)
+    {
+        var api = app.MapGroup("/api/incidents").WithTags("Incidents");
+        api.MapGet("/", ListAsync).WithName("ListIncidents").WithSummary("Incidents, newest first, optionally by status, device or store");
+        api.MapGet("/{id:guid}", GetAsync).WithName("GetIncident").WithSummary("One incident");
+        return app;
+    }
+
+    private static async Task<Results<Ok<IReadOnlyList<IncidentView>>, ProblemHttpResult>> ListAsync(
+        IQuerySession session, IncidentStatus? status, string? deviceId, string? storeId, CancellationToken cancellationToken, int limit = 100)
+    {
+        if (limit is < 1 or > 1000)
+        {
+            return TypedResults.Problem(title: "limit must be 1-1000", statusCode: StatusCodes.Status400BadRequest);
+        }
+
+        IQueryable<IncidentView> query = session.Query<IncidentView>();
+        if (status is { } s)
+        {
+            query = query.Where(v => v.Status == s);
+        }
+
+        if (deviceId is not null)
+        {
+            query = query.Where(v => v.DeviceId == deviceId);
+        }
+
+        if (storeId is not null)
+        {
+            query = query.Where(v => v.StoreId == storeId);
+        }
+
+        var list = await query.OrderByDescending(v => v.OpenedAt).Take(limit).ToListAsync(cancellationToken);
+        return TypedResults.Ok(list);
+    }
+
+    private static async Task<Results<Ok<IncidentView>, NotFound>> GetAsync(IQuerySession session, Guid id, CancellationToken cancellationToken) =>
+        await session.LoadAsync<IncidentView>(id, cancellationToken) is { } view ? TypedResults.Ok(view) : TypedResults.NotFound();
+}

@@ -1,0 +1,41 @@
+using PosOps.IncidentService.AgentInbox;
+using PosOps.IncidentService.Api;
+using PosOps.IncidentService.Incidents;
+using PosOps.IncidentService.Liveness;
+using PosOps.IncidentService.Publishing;
+using PosOps.ServiceDefaults;
+
+namespace PosOps.IncidentService;
+
+/// <summary>Builds the service; Program.cs runs it, and integration tests host it in-process.</summary>
+public static class IncidentServiceApp
+{
+    public static WebApplication Build(string[] args, Action<WebApplicationBuilder>? configure = null)
+    {
+        var builder = WebApplication.CreateBuilder(new WebApplicationOptions
+        {
+            Args = args,
+            ApplicationName = typeof(IncidentServiceApp).Assembly.GetName().Name,
+            ContentRootPath = AppContext.BaseDirectory,
+        });
+        builder.AddServiceDefaults();
+        builder.AddPostgres();
+        builder.AddEventStore();
+        builder.AddAgentInbox();
+        builder.AddLiveness();
+        builder.AddIncidents();
+        builder.AddPublishing();
+        builder.Services.AddSingleton(TimeProvider.System);
+        builder.Services.AddProblemDetails();
+        builder.Services.ConfigureHttpJsonOptions(o => PosOps.Contracts.WireJson.Apply(o.SerializerOptions));
+        configure?.Invoke(builder);
+
+        var app = builder.Build();
+        app.UseExceptionHandler();
+        app.UseStatusCodePages();
+        app.MapDefaultEndpoints();
+        app.MapIncidentsApi();
+        app.MapDevicesApi();
+        return app;
+    }
+}

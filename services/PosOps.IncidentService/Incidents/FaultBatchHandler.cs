@@ -1,0 +1,84 @@
+using JasperFx.Events;
+using Marten;
+using PosOps.Contracts;
+using PosOps.Contracts.Agent;
+using Wire = PosOps.Contracts.Agent;
+using PosOps.IncidentService.AgentInbox;
+
+namespace PosOps.IncidentService.Incidents;
+
+/// <summary>
+/// Fault and clear edges → the device's stream. A batch is one transaction: each device stream is
+/// fetched once with its version, decided in message order, and appended with an expected-version
+/// check, so two replicas never both write the same change (design principle 4).
+/// </summary>
+public sealed partial class FaultBatchHandler(IDocumentStore store, TimeProvider clock, ILogger<FaultBatchHandler> logger) : IAgentBatchHandler
+{
+    private const int MaxAttempts = 5;
+
+    public string Queue => WireNames.FaultQueue;
+
+    public IReadOnlyList<string> AcceptedTypes { get; } = [AgentMessageTypes.FaultReported, AgentMessageTypes.FaultCleared];
+
+    public async Task HandleAsync(IReadOnlyList<IAgentMessage> batch, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(batch);
+        for (var attempt = 1; ; attempt++)
+        {
+            try
+            {
+                await TryHandleAsync(batch, cancellationToken);
+                return;
+            }
+            catch (Exception e) when (IsConcurrencyConflict(e) && attempt < MaxAttempts)
+            {
+                LogConflict(attempt, e.Message);
+            }
+        }
+    }
+
+    private async Task TryHandleAsync(IReadOnlyList<IAgentMessage> batch, CancellationToken cancellationToken)
+    {
+        await using var session = store.LightweightSession();
+        var streams = new Dictionary<string, (IEventStream<Device> Stream, Device State)>(StringComparer.Ordinal);
+        var now = clock.GetUtcNow();
+        foreach (var message in batch)
+        {
+            if (!streams.TryGetValue(message.DeviceId, out var entry))
+            {
+                var stream = await session.Events.FetchForWriting<Device>(message.DeviceId, cancellationToken);
+                entry = (stream, stream.Aggregate ?? DeviceDecider.Initial(message.DeviceId));
+            }
+
+            var events = DeviceDecider.Decide(ToCommand(message, now), entry.State);
+            if (events.Length > 0)
+            {
+                entry.Stream.AppendMany(events);
+                entry = (entry.Stream, events.Aggregate(entry.State, DeviceDecider.Evolve));
+            }
+
+            streams[message.DeviceId] = entry;
+        }
+
+        await session.SaveChangesAsync(cancellationToken);
+    }
+
+    private static DeviceCommand ToCommand(IAgentMessage message, DateTimeOffset now) => message switch
+    {
+        FaultReported f => new RecordFault(f.MessageId, f.DeviceId, f.StoreId, f.Sequence, f.Component, f.Code, Severity(f.Component, f.Code),
+            f.OccurredAt, Guid.CreateVersion7(now), now),
+        Wire.FaultCleared c => new RecordFaultCleared(c.MessageId, c.DeviceId, c.StoreId, c.Sequence, c.Component, c.Code, c.OccurredAt, now),
+        _ => throw new InvalidOperationException($"{message.GetType().Name} does not belong on the fault queue"),
+    };
+
+    private static Contracts.Incidents.Severity Severity(string component, string code) =>
+        FaultCatalogue.TryFind(component, code, out var entry, out var problem) ? entry.Severity : throw new InvalidOperationException(problem);
+
+    private static bool IsConcurrencyConflict(Exception e) =>
+        e is JasperFx.ConcurrencyException or Marten.Exceptions.ConcurrentUpdateException
+        || e.GetType().Name.Contains("UnexpectedMaxEventId", StringComparison.Ordinal)
+        || e.InnerException is { } inner && IsConcurrencyConflict(inner);
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "Version conflict on attempt {Attempt}, retrying: {Reason}")]
+    private partial void LogConflict(int attempt, string reason);
+}

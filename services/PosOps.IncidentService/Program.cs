@@ -1,0 +1,3 @@
+using PosOps.IncidentService;
+
+await IncidentServiceApp.Build(args).RunAsync();

@@ -1,0 +1,25 @@
+using Marten;
+using MassTransit;
+using PosOps.IncidentService.Incidents;
+using PosOps.ServiceDefaults.Messaging;
+
+namespace PosOps.IncidentService.Publishing;
+
+public static class PublishingExtensions
+{
+    /// <summary>The bus for integration events and the after-commit subscription that feeds it.</summary>
+    public static IHostApplicationBuilder AddPublishing(this IHostApplicationBuilder builder)
+    {
+        ArgumentNullException.ThrowIfNull(builder);
+        builder.AddPosOpsBus();
+        builder.Services.ConfigureMarten((services, options) =>
+            options.Projections.Subscribe(
+                new IncidentEventsPublisher(services.GetRequiredService<IBus>(), services.GetRequiredService<ILogger<IncidentEventsPublisher>>()),
+                subscription =>
+                {
+                    subscription.IncludeType<IncidentOpened>();
+                    subscription.IncludeType<IncidentResolved>();
+                }));
+        return builder;
+    }
+}

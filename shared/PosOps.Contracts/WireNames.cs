@@ -1,0 +1,51 @@
+namespace PosOps.Contracts;
+
+/// <summary>
+/// Exchange, queue and message-type names on the wire. They are part of the public contract:
+/// agents written in any language publish to these names, so they only ever grow.
+/// </summary>
+public static class WireNames
+{
+    /// <summary>Topic exchange for heartbeats; routing key = device id. Transient, cheap path.</summary>
+    public const string HeartbeatExchange = "posops.agent.heartbeat";
+
+    /// <summary>Topic exchange for fault and clear edges; routing key = device id. Persistent, confirmed.</summary>
+    public const string FaultExchange = "posops.agent.fault";
+
+    /// <summary>IncidentService's heartbeat queue: classic, length-limited (the next heartbeat corrects a lost one).</summary>
+    public const string HeartbeatQueue = "posops.incidents.heartbeat";
+
+    /// <summary>IncidentService's fault queue: quorum, so faults survive a broker node loss.</summary>
+    public const string FaultQueue = "posops.incidents.fault";
+
+    /// <summary>Where rejected agent messages go, with the reason in the <see cref="ReasonHeader"/> header.</summary>
+    public const string AgentErrorQueue = "posops.incidents.agent-error";
+
+    /// <summary>Header that names why a message was rejected.</summary>
+    public const string ReasonHeader = "x-posops-reason";
+
+    /// <summary>Header that names the queue a rejected message was consumed from.</summary>
+    public const string SourceQueueHeader = "x-posops-source-queue";
+
+    /// <summary>Exchange of integration events for <c>IncidentOpened</c>.</summary>
+    public const string IncidentOpenedExchange = "posops.incidents.opened";
+
+    /// <summary>Exchange of integration events for <c>IncidentResolved</c>.</summary>
+    public const string IncidentResolvedExchange = "posops.incidents.resolved";
+
+    /// <summary>NotificationService's queue for incident integration events.</summary>
+    public const string NotificationQueue = "posops.notifications.incident-events";
+}
+
+/// <summary>Values of the AMQP <c>type</c> property for agent messages.</summary>
+public static class AgentMessageTypes
+{
+    /// <summary>A <see cref="Agent.Heartbeat"/>.</summary>
+    public const string Heartbeat = "heartbeat";
+
+    /// <summary>A <see cref="Agent.FaultReported"/>.</summary>
+    public const string FaultReported = "fault-reported";
+
+    /// <summary>A <see cref="Agent.FaultCleared"/>.</summary>
+    public const string FaultCleared = "fault-cleared";
+}
