@@ -1,0 +1,3 @@
+using PosOps.NotificationService;
+
+await NotificationServiceApp.Build(args).RunAsync();
