@@ -41,7 +41,7 @@ public sealed class SimulatedTerminal(string deviceId, string storeId)
     public FaultReported Fail(string component, string code, DateTimeOffset now)
     {
         faults[component] = code;
-        return new FaultReported(Guid.CreateVersion7(now), DeviceId, StoreId, ++sequence, component, code, "simulated", now);
+        return new FaultReported(Guid.CreateVersion7(now), DeviceId, StoreId, ++sequence, component, code, now, "simulated");
     }
 
     public FaultCleared? Clear(string component, DateTimeOffset now)

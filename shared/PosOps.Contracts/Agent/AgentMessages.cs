@@ -68,8 +68,8 @@ public sealed record FaultReported(
     long Sequence,
     string Component,
     string Code,
-    string? Detail,
-    DateTimeOffset OccurredAt) : IAgentMessage;
+    DateTimeOffset OccurredAt,
+    string? Detail = null) : IAgentMessage;
 
 /// <summary>Edge-triggered: a fault the device reported earlier has gone.</summary>
 public sealed record FaultCleared(
