@@ -10,6 +10,7 @@ public static class AgentInboxExtensions
         ArgumentNullException.ThrowIfNull(builder);
         builder.Services.AddValidatedOptions<AgentInboxOptions>(AgentInboxOptions.Section);
         builder.Services.AddSingleton<InboxMetrics>();
+        builder.Services.AddHostedService<AgentTopologyInitializer>();
         return builder;
     }
 

@@ -1,0 +1,147 @@
+using System.Net.Http.Json;
+using System.Text.Json;
+using Microsoft.AspNetCore.Builder;
+using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.Hosting.Internal;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Options;
+using PosOps.Contracts;
+using PosOps.IncidentService;
+using PosOps.NotificationService;
+using PosOps.ServiceDefaults.Messaging;
+using PosOps.TerminalAgent.Publishing;
+using RabbitMQ.Client;
+
+namespace PosOps.IntegrationTests.Infrastructure;
+
+/// <summary>
+/// The real services hosted in the test process on loopback ports, wired to one test's database,
+/// virtual host and webhook receiver; plus the real agent publisher to talk to them.
+/// </summary>
+public sealed class RunningSystem : IAsyncDisposable
+{
+    private readonly List<WebApplication> incidentServices = [];
+    private readonly AmqpConnectionProvider agentConnection;
+
+    private RunningSystem(TestEnvironment environment, WebhookReceiver webhook)
+    {
+        Environment = environment;
+        Webhook = webhook;
+        agentConnection = new AmqpConnectionProvider(
+            Options.Create(new RabbitMqOptions { Uri = environment.RabbitMqUri }),
+            new HostingEnvironment { ApplicationName = "PosOps.IntegrationTests" });
+        Agent = new AgentPublisher(agentConnection);
+    }
+
+    public TestEnvironment Environment { get; }
+
+    public WebhookReceiver Webhook { get; }
+
+    public AgentPublisher Agent { get; }
+
+    public WebApplication? Notifications { get; private set; }
+
+    public HttpClient Api { get; private set; } = new();
+
+    public static async Task<RunningSystem> StartAsync(TestEnvironment environment, WebhookReceiver webhook, int incidentServices = 1, bool notifications = true)
+    {
+        var system = new RunningSystem(environment, webhook);
+        for (var i = 0; i < incidentServices; i++)
+        {
+            await system.StartIncidentServiceAsync();
+        }
+
+        if (notifications)
+        {
+            system.Notifications = NotificationServiceApp.Build([], b => b.Configuration.AddInMemoryCollection(system.Settings()));
+            await system.Notifications.StartAsync();
+        }
+
+        return system;
+    }
+
+    public async Task<WebApplication> StartIncidentServiceAsync()
+    {
+        var app = IncidentServiceApp.Build([], b => b.Configuration.AddInMemoryCollection(Settings()));
+        await app.StartAsync();
+        incidentServices.Add(app);
+        if (incidentServices.Count == 1)
+        {
+            Api = new HttpClient { BaseAddress = new Uri(app.Urls.First()) };
+        }
+
+        return app;
+    }
+
+    public async Task StopIncidentServicesAsync()
+    {
+        foreach (var app in incidentServices)
+        {
+            await app.StopAsync();
+            await app.DisposeAsync();
+        }
+
+        incidentServices.Clear();
+    }
+
+    private Dictionary<string, string?> Settings() => new()
+    {
+        ["Postgres:ConnectionString"] = Environment.PostgresConnectionString,
+        ["RabbitMq:Uri"] = Environment.RabbitMqUri,
+        ["Notification:Webhook:Url"] = Webhook.Url.ToString(),
+        ["Notification:Webhook:Secret"] = "test-secret",
+        ["Urls"] = "http://127.0.0.1:0",
+        ["Logging:LogLevel:Default"] = "Warning",
+    };
+
+    public async Task<JsonElement> GetJsonAsync(string path)
+    {
+        var response = await Api.GetAsync(path);
+        response.EnsureSuccessStatusCode();
+        return await response.Content.ReadFromJsonAsync<JsonElement>();
+    }
+
+    public async Task<string[]> StreamEventTypesAsync(string deviceId)
+    {
+        var events = await GetJsonAsync($"/api/devices/{deviceId}/events");
+        return [.. events.EnumerateArray().Select(e => e.GetProperty("type").GetString()!)];
+    }
+
+    /// <summary>Opens a plain channel on the test's virtual host (for the error queue and raw publishes).</summary>
+    public async Task<IChannel> OpenChannelAsync()
+    {
+        var connection = await agentConnection.GetAsync(CancellationToken.None);
+        return await connection.CreateChannelAsync(new CreateChannelOptions(publisherConfirmationsEnabled: true, publisherConfirmationTrackingEnabled: true));
+    }
+
+    /// <summary>Takes every message now in the agent error queue.</summary>
+    public async Task<List<BasicGetResult>> DrainErrorQueueAsync(int expected, TimeSpan timeout)
+    {
+        await using var channel = await OpenChannelAsync();
+        var found = new List<BasicGetResult>();
+        await Wait.UntilAsync(async () =>
+        {
+            while (await channel.BasicGetAsync(WireNames.AgentErrorQueue, autoAck: true) is { } message)
+            {
+                found.Add(message);
+            }
+
+            return found.Count >= expected;
+        }, timeout, $"{expected} messages in {WireNames.AgentErrorQueue}");
+        return found;
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        await StopIncidentServicesAsync();
+        if (Notifications is not null)
+        {
+            await Notifications.StopAsync();
+            await Notifications.DisposeAsync();
+        }
+
+        await Agent.DisposeAsync();
+        await agentConnection.DisposeAsync();
+        Api.Dispose();
+    }
+}

@@ -1,0 +1,74 @@
+using System.Net.Http.Headers;
+using System.Net.Http.Json;
+using System.Text;
+using Npgsql;
+
+namespace PosOps.IntegrationTests.Infrastructure;
+
+/// <summary>A database and a RabbitMQ virtual host of one test's own, dropped afterwards.</summary>
+public sealed class TestEnvironment : IAsyncDisposable
+{
+    private readonly TestServers servers;
+    private readonly string name;
+
+    private TestEnvironment(TestServers servers, string name, string postgres, string rabbit)
+    {
+        this.servers = servers;
+        this.name = name;
+        PostgresConnectionString = postgres;
+        RabbitMqUri = rabbit;
+    }
+
+    public string PostgresConnectionString { get; }
+
+    public string RabbitMqUri { get; }
+
+    public static async Task<TestEnvironment> CreateAsync(TestServers servers)
+    {
+        var name = "posops_t_" + Guid.NewGuid().ToString("N")[..12];
+        await using (var admin = new NpgsqlConnection(servers.PostgresConnectionString))
+        {
+            await admin.OpenAsync();
+            await using var create = new NpgsqlCommand($"create database {name}", admin);
+            await create.ExecuteNonQueryAsync();
+        }
+
+        var postgres = new NpgsqlConnectionStringBuilder(servers.PostgresConnectionString) { Database = name }.ConnectionString;
+        var rabbit = servers.RabbitMqUri;
+        if (servers.RabbitMqManagement is { } management)
+        {
+            using var http = ManagementClient(servers, management);
+            (await http.PutAsync($"/api/vhosts/{name}", null)).EnsureSuccessStatusCode();
+            var user = new Uri(servers.RabbitMqUri).UserInfo.Split(':')[0];
+            (await http.PutAsJsonAsync($"/api/permissions/{name}/{Uri.EscapeDataString(user)}", new { configure = ".*", write = ".*", read = ".*" })).EnsureSuccessStatusCode();
+            rabbit = new UriBuilder(servers.RabbitMqUri) { Path = "/" + name }.Uri.ToString();
+        }
+
+        return new TestEnvironment(servers, name, postgres, rabbit);
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        NpgsqlConnection.ClearAllPools();
+        await using (var admin = new NpgsqlConnection(servers.PostgresConnectionString))
+        {
+            await admin.OpenAsync();
+            await using var drop = new NpgsqlCommand($"drop database if exists {name} with (force)", admin);
+            await drop.ExecuteNonQueryAsync();
+        }
+
+        if (servers.RabbitMqManagement is { } management)
+        {
+            using var http = ManagementClient(servers, management);
+            await http.DeleteAsync($"/api/vhosts/{name}");
+        }
+    }
+
+    private static HttpClient ManagementClient(TestServers servers, Uri management)
+    {
+        var userInfo = Uri.UnescapeDataString(new Uri(servers.RabbitMqUri).UserInfo);
+        var http = new HttpClient { BaseAddress = management };
+        http.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Basic", Convert.ToBase64String(Encoding.UTF8.GetBytes(userInfo)));
+        return http;
+    }
+}
