@@ -5,12 +5,13 @@ using System.Text.Json;
 
 // A webhook receiver for local runs: prints every alert NotificationService delivers, and checks the
 // signature when POSOPS_WEBHOOK_SECRET is set. ./run.sh points the webhook channel here.
-var builder = WebApplication.CreateSlimBuilder(args);
+var builder = WebApplication.CreateSlimBuilder(new WebApplicationOptions { Args = args, ContentRootPath = AppContext.BaseDirectory });
 builder.Logging.ClearProviders();
 var app = builder.Build();
 var secret = Environment.GetEnvironmentVariable("POSOPS_WEBHOOK_SECRET");
 var count = 0;
 
+app.MapGet("/health", () => Results.Ok("alert sink ready"));
 app.MapPost("/alerts", async (HttpRequest request) =>
 {
     using var buffer = new MemoryStream();

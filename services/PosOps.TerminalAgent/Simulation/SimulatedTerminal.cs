@@ -20,7 +20,11 @@ public sealed class SimulatedTerminal(string deviceId, string storeId)
     ];
 
     private readonly Dictionary<string, string> faults = new(StringComparer.Ordinal);
-    private long sequence;
+
+    // IncidentService ignores anything not newer than what it has seen from a device. A virtual
+    // terminal keeps no state across runs, so its sequence starts from the clock (microseconds),
+    // which stays ahead of every earlier run. Real agents keep theirs in the durable outbox.
+    private long sequence = DateTimeOffset.UtcNow.ToUnixTimeMilliseconds() * 1000;
 
     public string DeviceId { get; } = deviceId;
 
