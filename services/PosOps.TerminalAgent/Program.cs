@@ -1,4 +1,3 @@
-using Microsoft.Extensions.Configuration;
 using PosOps.TerminalAgent;
 using PosOps.TerminalAgent.Simulation;
 

@@ -1,6 +1,5 @@
 using System.Text.Json;
 using System.Text.Json.Nodes;
-using PosOps.Contracts;
 using PosOps.Contracts.Agent;
 using PosOps.Contracts.Incidents;
 

@@ -1,6 +1,5 @@
 using Microsoft.Extensions.Options;
 using PosOps.ServiceDefaults.Messaging;
-using RabbitMQ.Client;
 
 namespace PosOps.IncidentService.AgentInbox;
 

@@ -2,8 +2,6 @@ using JasperFx;
 using JasperFx.Events;
 using JasperFx.Events.Daemon;
 using Marten;
-using Marten.Events;
-using Npgsql;
 using Weasel.Core;
 
 namespace PosOps.IncidentService;
