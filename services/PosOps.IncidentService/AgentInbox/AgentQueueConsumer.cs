@@ -200,8 +200,18 @@ public sealed partial class AgentQueueConsumer(
         LogRejected(handler.Queue, delivery.MessageId, reason);
     }
 
-    private static bool IsTransient(Exception e) => e is NpgsqlException { IsTransient: true } or TimeoutException or SocketException or OperationCanceledException
-        || (e is NpgsqlException && e.InnerException is SocketException or IOException or TimeoutException);
+    /// <summary>
+    /// Infrastructure trouble (database or network away, schema not there) is retried with the whole
+    /// batch requeued; only errors that depend on a message's data (PostgreSQL classes 22 and 23, or a
+    /// refused decision) may park that one message in the error queue.
+    /// </summary>
+    public static bool IsTransient(Exception e) => e switch
+    {
+        OperationCanceledException or TimeoutException or SocketException or IOException => true,
+        PostgresException pg => !(pg.SqlState.StartsWith("22", StringComparison.Ordinal) || pg.SqlState.StartsWith("23", StringComparison.Ordinal)),
+        NpgsqlException => true,
+        _ => e.InnerException is { } inner && IsTransient(inner),
+    };
 
     [LoggerMessage(Level = LogLevel.Information, Message = "Consuming {Queue}")]
     private partial void LogConsuming(string queue);

@@ -34,17 +34,15 @@ public sealed partial class IncidentEventsPublisher : SubscriptionBase
             switch (e.Data)
             {
                 case IncidentOpened opened:
-                    await bus.Publish(
+                    await PublishAsync(
                         new Wire.IncidentOpened(e.Id, opened.IncidentId, opened.DeviceId, opened.StoreId, opened.Component, opened.FaultCode, opened.Severity, opened.OccurredAt, e.Timestamp),
-                        ctx => ctx.MessageId = e.Id,
-                        cancellationToken);
+                        e.Id, e.Sequence, cancellationToken);
                     LogPublished("IncidentOpened", opened.IncidentId, opened.DeviceId);
                     break;
                 case IncidentResolved resolved:
-                    await bus.Publish(
+                    await PublishAsync(
                         new Wire.IncidentResolved(e.Id, resolved.IncidentId, resolved.DeviceId, resolved.StoreId, resolved.FaultCode, resolved.Reason, resolved.OccurredAt, e.Timestamp),
-                        ctx => ctx.MessageId = e.Id,
-                        cancellationToken);
+                        e.Id, e.Sequence, cancellationToken);
                     LogPublished("IncidentResolved", resolved.IncidentId, resolved.DeviceId);
                     break;
             }
@@ -52,6 +50,30 @@ public sealed partial class IncidentEventsPublisher : SubscriptionBase
 
         return NullChangeListener.Instance;
     }
+
+    // An exception escaping a subscription pauses it until restart, so a broker outage is waited out
+    // here, in order, at this event: nothing is skipped and nothing later overtakes it.
+    private async Task PublishAsync<T>(T message, Guid eventId, long sequence, CancellationToken cancellationToken)
+        where T : class
+    {
+        for (var attempt = 1; ; attempt++)
+        {
+            try
+            {
+                await bus.Publish(message, ctx => ctx.MessageId = eventId, cancellationToken);
+                return;
+            }
+            catch (Exception e) when (e is not OperationCanceledException || !cancellationToken.IsCancellationRequested)
+            {
+                var delay = TimeSpan.FromMilliseconds(Math.Min(30_000, 200 * Math.Pow(2, Math.Min(attempt, 8))));
+                LogPublishRetry(typeof(T).Name, sequence, attempt, delay.TotalSeconds, e.Message);
+                await Task.Delay(delay, cancellationToken);
+            }
+        }
+    }
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Publishing {Kind} (event sequence {Sequence}) failed on attempt {Attempt}; retrying in {DelaySeconds} s: {Reason}")]
+    private partial void LogPublishRetry(string kind, long sequence, int attempt, double delaySeconds, string reason);
 
     [LoggerMessage(Level = LogLevel.Information, Message = "Published {Kind} for incident {IncidentId} on device {DeviceId}")]
     private partial void LogPublished(string kind, Guid incidentId, string deviceId);
