@@ -2,7 +2,10 @@ using PosOps.IncidentService.AgentInbox;
 using PosOps.IncidentService.Api;
 using PosOps.IncidentService.Incidents;
 using PosOps.IncidentService.Liveness;
+using PosOps.IncidentService.OfflineTransactions;
 using PosOps.IncidentService.Publishing;
+using PosOps.IncidentService.Registry;
+using PosOps.IncidentService.Remediation;
 using PosOps.ServiceDefaults;
 
 namespace PosOps.IncidentService;
@@ -21,9 +24,11 @@ public static class IncidentServiceApp
         builder.AddServiceDefaults();
         builder.AddPostgres();
         builder.AddEventStore();
+        builder.AddRegistry();
         builder.AddAgentInbox();
         builder.AddLiveness();
         builder.AddIncidents();
+        builder.AddOfflineTransactions();
         builder.AddPublishing();
         builder.Services.AddSingleton(TimeProvider.System);
         builder.Services.AddProblemDetails();
@@ -36,6 +41,7 @@ public static class IncidentServiceApp
         app.MapDefaultEndpoints();
         app.MapIncidentsApi();
         app.MapDevicesApi();
+        app.MapCommandsApi();
         return app;
     }
 }

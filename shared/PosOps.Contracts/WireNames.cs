@@ -12,6 +12,18 @@ public static class WireNames
     /// <summary>Topic exchange for fault and clear edges; routing key = device id. Persistent, confirmed.</summary>
     public const string FaultExchange = "posops.agent.fault";
 
+    /// <summary>Topic exchange for offline-transaction uploads; routing key = device id. Persistent, confirmed.</summary>
+    public const string TransactionsExchange = "posops.agent.transactions";
+
+    /// <summary>Topic exchange for commands to agents; routing key = device id. Each agent binds its own queue.</summary>
+    public const string CommandExchange = "posops.agent.commands";
+
+    /// <summary>IncidentService's queue for offline-transaction uploads: quorum.</summary>
+    public const string TransactionsQueue = "posops.incidents.transactions";
+
+    /// <summary>Header with the message's HMAC-SHA256 signature (base64) over device id, sequence and body.</summary>
+    public const string SignatureHeader = "x-posops-signature";
+
     /// <summary>IncidentService's heartbeat queue: classic, length-limited (the next heartbeat corrects a lost one).</summary>
     public const string HeartbeatQueue = "posops.incidents.heartbeat";
 
@@ -48,4 +60,16 @@ public static class AgentMessageTypes
 
     /// <summary>A <see cref="Agent.FaultCleared"/>.</summary>
     public const string FaultCleared = "fault-cleared";
+
+    /// <summary>A <see cref="Agent.NetworkSwitched"/>.</summary>
+    public const string NetworkSwitched = "network-switched";
+
+    /// <summary>A <see cref="Agent.CommandResult"/>.</summary>
+    public const string CommandResult = "command-result";
+
+    /// <summary>An <see cref="Agent.OfflineTransactionsUploaded"/> batch.</summary>
+    public const string OfflineTransactions = "offline-transactions";
+
+    /// <summary>An <see cref="Commands.AgentCommand"/> (IncidentService to agent).</summary>
+    public const string Command = "command";
 }

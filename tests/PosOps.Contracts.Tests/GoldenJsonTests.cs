@@ -1,6 +1,7 @@
 using System.Text.Json;
 using System.Text.Json.Nodes;
 using PosOps.Contracts.Agent;
+using PosOps.Contracts.Commands;
 using PosOps.Contracts.Incidents;
 
 namespace PosOps.Contracts.Tests;
@@ -16,6 +17,10 @@ public class GoldenJsonTests
         { "heartbeat.json", typeof(Heartbeat) },
         { "fault-reported.json", typeof(FaultReported) },
         { "fault-cleared.json", typeof(FaultCleared) },
+        { "network-switched.json", typeof(NetworkSwitched) },
+        { "command-result.json", typeof(CommandResult) },
+        { "offline-transactions.json", typeof(OfflineTransactionsUploaded) },
+        { "command.json", typeof(AgentCommand) },
         { "incident-opened.json", typeof(IncidentOpened) },
         { "incident-resolved.json", typeof(IncidentResolved) },
     };

@@ -1,3 +1,4 @@
+using Marten;
 using PosOps.ServiceDefaults.Configuration;
 
 namespace PosOps.IncidentService.AgentInbox;
@@ -9,7 +10,10 @@ public static class AgentInboxExtensions
     {
         ArgumentNullException.ThrowIfNull(builder);
         builder.Services.AddValidatedOptions<AgentInboxOptions>(AgentInboxOptions.Section);
+        builder.Services.AddValidatedOptions<TrustOptions>(TrustOptions.Section);
+        builder.Services.AddSingleton<MessageTrust>();
         builder.Services.AddSingleton<InboxMetrics>();
+        builder.Services.ConfigureMarten(options => options.Storage.ExtendedSchemaObjects.Add(MessageTrust.Table(EventStoreSchema.Name)));
         builder.Services.AddHostedService<AgentTopologyInitializer>();
         return builder;
     }

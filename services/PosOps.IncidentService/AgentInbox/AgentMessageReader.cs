@@ -62,6 +62,9 @@ public static partial class AgentMessageReader
                 AgentMessageTypes.Heartbeat => JsonSerializer.Deserialize<Heartbeat>(body, WireJson.Options),
                 AgentMessageTypes.FaultReported => JsonSerializer.Deserialize<FaultReported>(body, WireJson.Options),
                 AgentMessageTypes.FaultCleared => JsonSerializer.Deserialize<Wire.FaultCleared>(body, WireJson.Options),
+                AgentMessageTypes.NetworkSwitched => JsonSerializer.Deserialize<Wire.NetworkSwitched>(body, WireJson.Options),
+                AgentMessageTypes.CommandResult => JsonSerializer.Deserialize<CommandResult>(body, WireJson.Options),
+                AgentMessageTypes.OfflineTransactions => JsonSerializer.Deserialize<Wire.OfflineTransactionsUploaded>(body, WireJson.Options),
                 _ => null,
             };
         }
@@ -80,6 +83,9 @@ public static partial class AgentMessageReader
             FaultReported f => CheckFault(f.Component, f.Code),
             Wire.FaultCleared c => CheckFault(c.Component, c.Code),
             Heartbeat h => CheckHeartbeat(h),
+            Wire.NetworkSwitched n => string.IsNullOrWhiteSpace(n.From) || string.IsNullOrWhiteSpace(n.To) ? "network-switched needs from and to" : null,
+            CommandResult r => r.CommandId == Guid.Empty ? "commandId is missing" : null,
+            Wire.OfflineTransactionsUploaded u => CheckTransactions(u),
             _ => null,
         };
         return problem is null ? new ReadResult(message, null) : ReadResult.Reject(problem);
@@ -121,6 +127,18 @@ public static partial class AgentMessageReader
         }
 
         return FaultCatalogue.TryFind(component, code, out _, out var problem) ? null : problem;
+    }
+
+    private static string? CheckTransactions(Wire.OfflineTransactionsUploaded upload)
+    {
+        if (upload.Transactions is not { Count: > 0 and <= 5000 })
+        {
+            return "offline-transactions needs 1-5000 transactions";
+        }
+
+        var bad = upload.Transactions.FirstOrDefault(t => string.IsNullOrWhiteSpace(t.TransactionId) || t.TransactionId.Length > 64 || t.Amount <= 0
+            || t.Currency is not { Length: 3 } || !t.Currency.All(char.IsAsciiLetterUpper));
+        return bad is null ? null : $"transaction '{bad.TransactionId}' needs an id (at most 64 characters), a positive amount and an ISO 4217 currency";
     }
 
     private static string? CheckHeartbeat(Heartbeat h)

@@ -34,12 +34,13 @@ public sealed partial class AgentQueueConsumer(
     IAgentBatchHandler handler,
     AmqpConnectionProvider connections,
     IOptions<AgentInboxOptions> options,
+    MessageTrust trust,
     InboxMetrics metrics,
     ILogger<AgentQueueConsumer> logger) : BackgroundService
 {
     private readonly AgentInboxOptions settings = options.Value;
 
-    private sealed record Delivery(ulong Tag, byte[] Body, string? Type, string? MessageId, bool Redelivered);
+    private sealed record Delivery(ulong Tag, byte[] Body, string? Type, string? MessageId, string? Signature);
 
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
@@ -82,7 +83,7 @@ public sealed partial class AgentQueueConsumer(
         consumer.ReceivedAsync += (_, ea) =>
         {
             // The body buffer is only valid inside this callback, so it is copied.
-            inbox.Writer.TryWrite(new Delivery(ea.DeliveryTag, ea.Body.ToArray(), ea.BasicProperties.Type, ea.BasicProperties.MessageId, ea.Redelivered));
+            inbox.Writer.TryWrite(new Delivery(ea.DeliveryTag, ea.Body.ToArray(), ea.BasicProperties.Type, ea.BasicProperties.MessageId, HeaderText(ea.BasicProperties, WireNames.SignatureHeader)));
             return Task.CompletedTask;
         };
         await channel.BasicConsumeAsync(handler.Queue, autoAck: false, consumer, stoppingToken);
@@ -134,7 +135,7 @@ public sealed partial class AgentQueueConsumer(
 
     private async Task ProcessAsync(IChannel channel, List<Delivery> batch, CancellationToken cancellationToken)
     {
-        var accepted = new List<(Delivery Delivery, IAgentMessage Message)>(batch.Count);
+        var readable = new List<(Delivery Delivery, IAgentMessage Message)>(batch.Count);
         foreach (var delivery in batch)
         {
             var read = AgentMessageReader.Read(delivery.Body, delivery.Type, handler.AcceptedTypes, settings.MaxBodyBytes);
@@ -144,7 +145,21 @@ public sealed partial class AgentQueueConsumer(
             }
             else
             {
-                accepted.Add((delivery, read.Message));
+                readable.Add((delivery, read.Message));
+            }
+        }
+
+        var accepted = new List<(Delivery Delivery, IAgentMessage Message)>(readable.Count);
+        var verdicts = readable.Count == 0 ? [] : await trust.CheckAsync([.. readable.Select(r => new ReceivedAgentMessage(r.Message, r.Delivery.Body, r.Delivery.Signature))], cancellationToken);
+        for (var i = 0; i < readable.Count; i++)
+        {
+            if (verdicts[i] is { } distrust)
+            {
+                await RejectAsync(channel, readable[i].Delivery, distrust, cancellationToken);
+            }
+            else
+            {
+                accepted.Add(readable[i]);
             }
         }
 
@@ -177,6 +192,7 @@ public sealed partial class AgentQueueConsumer(
         }
 
         // Everything up to the last tag is either committed or parked in the error queue.
+        await trust.RecordAsync(accepted.Select(a => a.Message), cancellationToken);
         await channel.BasicAckAsync(batch[^1].Tag, multiple: true, cancellationToken);
         metrics.Handled(handler.Queue, accepted.Count);
     }
@@ -199,6 +215,16 @@ public sealed partial class AgentQueueConsumer(
         metrics.Rejected(handler.Queue);
         LogRejected(handler.Queue, delivery.MessageId, reason);
     }
+
+    private static string? HeaderText(IReadOnlyBasicProperties properties, string name) =>
+        properties.Headers?.TryGetValue(name, out var value) == true
+            ? value switch
+            {
+                byte[] bytes => System.Text.Encoding.UTF8.GetString(bytes),
+                string text => text,
+                _ => null,
+            }
+            : null;
 
     /// <summary>
     /// Infrastructure trouble (database or network away, schema not there) is retried with the whole

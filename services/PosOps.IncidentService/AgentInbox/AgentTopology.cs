@@ -18,6 +18,7 @@ public static class AgentTopology
 
         var quorum = new Dictionary<string, object?> { ["x-queue-type"] = "quorum" };
         await channel.QueueDeclareAsync(WireNames.FaultQueue, durable: true, exclusive: false, autoDelete: false, arguments: quorum, cancellationToken: cancellationToken).ConfigureAwait(false);
+        await channel.QueueDeclareAsync(WireNames.TransactionsQueue, durable: true, exclusive: false, autoDelete: false, arguments: quorum, cancellationToken: cancellationToken).ConfigureAwait(false);
         await channel.QueueDeclareAsync(WireNames.AgentErrorQueue, durable: true, exclusive: false, autoDelete: false, arguments: quorum, cancellationToken: cancellationToken).ConfigureAwait(false);
 
         // Heartbeats take the cheap path: a classic queue with a cap that drops the oldest.
@@ -30,6 +31,7 @@ public static class AgentTopology
         await channel.QueueDeclareAsync(WireNames.HeartbeatQueue, durable: true, exclusive: false, autoDelete: false, arguments: heartbeat, cancellationToken: cancellationToken).ConfigureAwait(false);
 
         await channel.QueueBindAsync(WireNames.FaultQueue, WireNames.FaultExchange, "#", cancellationToken: cancellationToken).ConfigureAwait(false);
+        await channel.QueueBindAsync(WireNames.TransactionsQueue, WireNames.TransactionsExchange, "#", cancellationToken: cancellationToken).ConfigureAwait(false);
         await channel.QueueBindAsync(WireNames.HeartbeatQueue, WireNames.HeartbeatExchange, "#", cancellationToken: cancellationToken).ConfigureAwait(false);
     }
 }

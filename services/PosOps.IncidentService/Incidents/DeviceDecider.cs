@@ -1,4 +1,6 @@
 using System.Collections.Immutable;
+using PosOps.Contracts.Agent;
+using PosOps.Contracts.Commands;
 using PosOps.Contracts.Incidents;
 
 namespace PosOps.IncidentService.Incidents;
@@ -15,6 +17,31 @@ public sealed record RecordFault(
 public sealed record RecordFaultCleared(
     Guid MessageId, string DeviceId, string StoreId, long Sequence, string Component, string FaultCode,
     DateTimeOffset OccurredAt, DateTimeOffset Now)
+    : DeviceCommand(MessageId, DeviceId, StoreId, Sequence, OccurredAt, Now);
+
+/// <summary>Ops or a runbook sends a remediation command to the terminal (server-side: no agent sequence).</summary>
+public sealed record IssueRemediationCommand(
+    string DeviceId, Guid CommandId, CommandKind Command, string? Network, string? NoticeEn, string? NoticeZh, string IssuedBy, DateTimeOffset ExpiresAt, DateTimeOffset Now)
+    : DeviceCommand(CommandId, DeviceId, "", long.MaxValue, Now, Now);
+
+/// <summary>The agent reported a network switch.</summary>
+public sealed record RecordNetworkSwitch(
+    Guid MessageId, string DeviceId, string StoreId, long Sequence, string From, string To, string Reason, DateTimeOffset OccurredAt, DateTimeOffset Now)
+    : DeviceCommand(MessageId, DeviceId, StoreId, Sequence, OccurredAt, Now);
+
+/// <summary>The agent answered a command.</summary>
+public sealed record RecordCommandResult(
+    Guid MessageId, string DeviceId, string StoreId, long Sequence, Guid CommandId, CommandKind Command, CommandStatus Status, string Detail,
+    long DurationMilliseconds, DateTimeOffset OccurredAt, DateTimeOffset Now)
+    : DeviceCommand(MessageId, DeviceId, StoreId, Sequence, OccurredAt, Now);
+
+/// <summary>
+/// Offline transactions arrived. <paramref name="NewTransactions"/> are the ones the server did not
+/// have yet (the store of transactions decided that, by transaction id).
+/// </summary>
+public sealed record RecordOfflineTransactions(
+    Guid MessageId, string DeviceId, string StoreId, long Sequence, IReadOnlyList<OfflineTransaction> NewTransactions, int Duplicates,
+    IReadOnlyList<CurrencyTotal> JournalTotals, DateTimeOffset OccurredAt, DateTimeOffset Now)
     : DeviceCommand(MessageId, DeviceId, StoreId, Sequence, OccurredAt, Now);
 
 /// <summary>
@@ -35,8 +62,46 @@ public static class DeviceDecider
         },
         FaultCleared e => state with { LastSequence = Math.Max(state.LastSequence, e.Sequence) },
         IncidentResolved e => state with { OpenIncidents = state.OpenIncidents.Remove(e.FaultCode) },
+        NetworkSwitched e => state with { ActiveLink = e.To, LastSequence = Math.Max(state.LastSequence, e.Sequence) },
+        CommandIssued => state,
+        CommandAnswered e => state with { LastSequence = Math.Max(state.LastSequence, e.Sequence) },
+        OfflineTransactionsUploaded e => state with
+        {
+            LastSequence = Math.Max(state.LastSequence, e.Sequence),
+            OfflineTotals = Add(state.OfflineTotals, e.Totals),
+        },
         _ => throw new InvalidOperationException($"Device cannot evolve with {@event.GetType().Name}"),
     };
+
+    /// <summary>
+    /// Reconciliation: after this upload, does the server hold, per currency, exactly the count and
+    /// amount the terminal's journal says it holds?
+    /// </summary>
+    private static OfflineTransactionsUploaded Uploaded(RecordOfflineTransactions c, Device state)
+    {
+        var totals = Totals(c.NewTransactions);
+        var after = Add(state.OfflineTotals, totals);
+        var differences = c.JournalTotals
+            .Select(j => (Journal: j, Server: after.GetValueOrDefault(j.Currency) ?? new CurrencyTotal(j.Currency, 0, 0)))
+            .Where(p => p.Journal.Count != p.Server.Count || p.Journal.Amount != p.Server.Amount)
+            .Select(p => $"{p.Journal.Currency}: journal {p.Journal.Count} / {p.Journal.Amount}, server {p.Server.Count} / {p.Server.Amount}")
+            .Concat(after.Keys.Except(c.JournalTotals.Select(j => j.Currency)).Select(cur => $"{cur}: on the server but not in the journal"))
+            .ToList();
+        var reconciliation = differences.Count == 0
+            ? "journal and server agree: " + string.Join(", ", c.JournalTotals.Select(j => $"{j.Count} {j.Currency} {j.Amount}"))
+            : "not yet reconciled: " + string.Join("; ", differences);
+        return new OfflineTransactionsUploaded(c.DeviceId, c.NewTransactions.Count, totals, c.Duplicates, c.JournalTotals, differences.Count == 0, reconciliation,
+            c.MessageId, c.Sequence, c.OccurredAt);
+    }
+
+    private static IReadOnlyList<CurrencyTotal> Totals(IEnumerable<OfflineTransaction> transactions) =>
+        [.. transactions.GroupBy(t => t.Currency, StringComparer.Ordinal).OrderBy(g => g.Key, StringComparer.Ordinal)
+            .Select(g => new CurrencyTotal(g.Key, g.Count(), g.Sum(t => t.Amount)))];
+
+    private static ImmutableDictionary<string, CurrencyTotal> Add(ImmutableDictionary<string, CurrencyTotal> running, IEnumerable<CurrencyTotal> more) =>
+        more.Aggregate(running, (acc, t) => acc.SetItem(t.Currency, acc.TryGetValue(t.Currency, out var have)
+            ? have with { Count = have.Count + t.Count, Amount = have.Amount + t.Amount }
+            : t));
 
     public static Device Rebuild(string deviceId, IEnumerable<IDeviceEvent> events) =>
         events.Aggregate(Initial(deviceId), Evolve);
@@ -50,7 +115,7 @@ public static class DeviceDecider
             throw new InvalidOperationException($"Command for device '{command.DeviceId}' sent to stream '{state.Id}'");
         }
 
-        if (command.Sequence <= state.LastSequence)
+        if (command is not IssueRemediationCommand && command.Sequence <= state.LastSequence)
         {
             return [];
         }
@@ -69,6 +134,11 @@ public static class DeviceDecider
                 new IncidentResolved(c.DeviceId, open.IncidentId, c.StoreId, c.FaultCode, "fault cleared by the device", c.OccurredAt),
             ],
             RecordFaultCleared => [],
+            IssueRemediationCommand c when c.ExpiresAt <= c.Now => throw new InvalidOperationException("the command would expire before it is sent"),
+            IssueRemediationCommand c => [new CommandIssued(c.DeviceId, c.CommandId, c.Command, c.Network, c.NoticeEn, c.NoticeZh, c.IssuedBy, c.ExpiresAt, c.Now)],
+            RecordNetworkSwitch c => [new NetworkSwitched(c.DeviceId, c.From, c.To, c.Reason, c.MessageId, c.Sequence, c.OccurredAt)],
+            RecordCommandResult c => [new CommandAnswered(c.DeviceId, c.CommandId, c.Command, c.Status, c.Detail, c.DurationMilliseconds, c.MessageId, c.Sequence, c.OccurredAt)],
+            RecordOfflineTransactions c => [Uploaded(c, state)],
             _ => throw new InvalidOperationException($"Unknown device command {command.GetType().Name}"),
         };
     }

@@ -1,3 +1,5 @@
+using PosOps.Contracts.Agent;
+using PosOps.Contracts.Commands;
 using PosOps.Contracts.Incidents;
 
 namespace PosOps.IncidentService.Incidents;
@@ -45,4 +47,54 @@ public sealed record IncidentResolved(
     string StoreId,
     string FaultCode,
     string Reason,
+    DateTimeOffset OccurredAt) : IDeviceEvent;
+
+/// <summary>The terminal moved to another link (failover, failback, or on command).</summary>
+public sealed record NetworkSwitched(
+    string DeviceId,
+    string From,
+    string To,
+    string Reason,
+    Guid MessageId,
+    long Sequence,
+    DateTimeOffset OccurredAt) : IDeviceEvent;
+
+/// <summary>The terminal answered a remediation command.</summary>
+public sealed record CommandAnswered(
+    string DeviceId,
+    Guid CommandId,
+    CommandKind Command,
+    CommandStatus Status,
+    string Detail,
+    long DurationMilliseconds,
+    Guid MessageId,
+    long Sequence,
+    DateTimeOffset OccurredAt) : IDeviceEvent;
+
+/// <summary>
+/// Offline transactions arrived from the terminal's journal. Count and totals are of the ones new to
+/// the server; <see cref="Reconciled"/> says whether everything the journal holds is now on the server.
+/// </summary>
+public sealed record OfflineTransactionsUploaded(
+    string DeviceId,
+    int Count,
+    IReadOnlyList<CurrencyTotal> Totals,
+    int Duplicates,
+    IReadOnlyList<CurrencyTotal> JournalTotals,
+    bool Reconciled,
+    string Reconciliation,
+    Guid MessageId,
+    long Sequence,
+    DateTimeOffset OccurredAt) : IDeviceEvent;
+
+/// <summary>Ops (or a runbook) asked the terminal to do something; published to the agent after commit.</summary>
+public sealed record CommandIssued(
+    string DeviceId,
+    Guid CommandId,
+    CommandKind Command,
+    string? Network,
+    string? NoticeEn,
+    string? NoticeZh,
+    string IssuedBy,
+    DateTimeOffset ExpiresAt,
     DateTimeOffset OccurredAt) : IDeviceEvent;

@@ -18,7 +18,8 @@ public sealed partial class FaultBatchHandler(IDocumentStore store, TimeProvider
 
     public string Queue => WireNames.FaultQueue;
 
-    public IReadOnlyList<string> AcceptedTypes { get; } = [AgentMessageTypes.FaultReported, AgentMessageTypes.FaultCleared];
+    public IReadOnlyList<string> AcceptedTypes { get; } =
+        [AgentMessageTypes.FaultReported, AgentMessageTypes.FaultCleared, AgentMessageTypes.NetworkSwitched, AgentMessageTypes.CommandResult];
 
     public async Task HandleAsync(IReadOnlyList<IAgentMessage> batch, CancellationToken cancellationToken)
     {
@@ -68,6 +69,8 @@ public sealed partial class FaultBatchHandler(IDocumentStore store, TimeProvider
         FaultReported f => new RecordFault(f.MessageId, f.DeviceId, f.StoreId, f.Sequence, f.Component, f.Code, Severity(f.Component, f.Code),
             f.OccurredAt, Guid.CreateVersion7(now), now),
         Wire.FaultCleared c => new RecordFaultCleared(c.MessageId, c.DeviceId, c.StoreId, c.Sequence, c.Component, c.Code, c.OccurredAt, now),
+        Wire.NetworkSwitched n => new RecordNetworkSwitch(n.MessageId, n.DeviceId, n.StoreId, n.Sequence, n.From, n.To, n.Reason, n.OccurredAt, now),
+        CommandResult r => new RecordCommandResult(r.MessageId, r.DeviceId, r.StoreId, r.Sequence, r.CommandId, r.Command, r.Status, r.Detail, r.DurationMilliseconds, r.OccurredAt, now),
         _ => throw new InvalidOperationException($"{message.GetType().Name} does not belong on the fault queue"),
     };
 

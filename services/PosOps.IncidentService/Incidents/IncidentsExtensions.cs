@@ -17,7 +17,8 @@ public static class IncidentsExtensions
             options.Projections.Add(new DeviceProjection(), ProjectionLifecycle.Live);
             options.Projections.Add(new IncidentViewProjection(), ProjectionLifecycle.Inline);
             options.Schema.For<IncidentView>().Index(v => v.DeviceId).Index(v => v.OpenedAt);
-            options.Events.AddEventTypes([typeof(FaultDetected), typeof(IncidentOpened), typeof(FaultCleared), typeof(IncidentResolved)]);
+            options.Events.AddEventTypes([typeof(FaultDetected), typeof(IncidentOpened), typeof(FaultCleared), typeof(IncidentResolved),
+                typeof(NetworkSwitched), typeof(CommandIssued), typeof(CommandAnswered), typeof(OfflineTransactionsUploaded)]);
         });
         return builder;
     }

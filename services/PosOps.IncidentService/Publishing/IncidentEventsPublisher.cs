@@ -3,7 +3,9 @@ using JasperFx.Events.Projections;
 using Marten;
 using Marten.Subscriptions;
 using MassTransit;
+using PosOps.Contracts.Commands;
 using PosOps.IncidentService.Incidents;
+using PosOps.IncidentService.Remediation;
 using Wire = PosOps.Contracts.Incidents;
 
 namespace PosOps.IncidentService.Publishing;
@@ -16,11 +18,13 @@ namespace PosOps.IncidentService.Publishing;
 public sealed partial class IncidentEventsPublisher : SubscriptionBase
 {
     private readonly IBus bus;
+    private readonly AgentCommandPublisher commands;
     private readonly ILogger<IncidentEventsPublisher> logger;
 
-    public IncidentEventsPublisher(IBus bus, ILogger<IncidentEventsPublisher> logger)
+    public IncidentEventsPublisher(IBus bus, AgentCommandPublisher commands, ILogger<IncidentEventsPublisher> logger)
     {
         this.bus = bus;
+        this.commands = commands;
         this.logger = logger;
         Name = "IncidentEventsPublisher";
     }
@@ -38,6 +42,11 @@ public sealed partial class IncidentEventsPublisher : SubscriptionBase
                         new Wire.IncidentOpened(e.Id, opened.IncidentId, opened.DeviceId, opened.StoreId, opened.Component, opened.FaultCode, opened.Severity, opened.OccurredAt, e.Timestamp),
                         e.Id, e.Sequence, cancellationToken);
                     LogPublished("IncidentOpened", opened.IncidentId, opened.DeviceId);
+                    break;
+                case CommandIssued issued:
+                    await PublishAsync(
+                        new AgentCommand(issued.CommandId, issued.DeviceId, issued.Command, issued.OccurredAt, issued.ExpiresAt, issued.Network, issued.NoticeEn, issued.NoticeZh),
+                        e.Id, e.Sequence, cancellationToken);
                     break;
                 case IncidentResolved resolved:
                     await PublishAsync(
@@ -60,7 +69,15 @@ public sealed partial class IncidentEventsPublisher : SubscriptionBase
         {
             try
             {
-                await bus.Publish(message, ctx => ctx.MessageId = eventId, cancellationToken);
+                if (message is AgentCommand command)
+                {
+                    await commands.PublishAsync(command, cancellationToken);
+                }
+                else
+                {
+                    await bus.Publish(message, ctx => ctx.MessageId = eventId, cancellationToken);
+                }
+
                 return;
             }
             catch (Exception e) when (e is not OperationCanceledException || !cancellationToken.IsCancellationRequested)

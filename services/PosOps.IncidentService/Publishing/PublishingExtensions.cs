@@ -1,6 +1,7 @@
 using Marten;
 using MassTransit;
 using PosOps.IncidentService.Incidents;
+using PosOps.IncidentService.Remediation;
 using PosOps.ServiceDefaults.Messaging;
 
 namespace PosOps.IncidentService.Publishing;
@@ -12,13 +13,15 @@ public static class PublishingExtensions
     {
         ArgumentNullException.ThrowIfNull(builder);
         builder.AddPosOpsBus();
+        builder.Services.AddSingleton<AgentCommandPublisher>();
         builder.Services.ConfigureMarten((services, options) =>
             options.Projections.Subscribe(
-                new IncidentEventsPublisher(services.GetRequiredService<IBus>(), services.GetRequiredService<ILogger<IncidentEventsPublisher>>()),
+                new IncidentEventsPublisher(services.GetRequiredService<IBus>(), services.GetRequiredService<AgentCommandPublisher>(), services.GetRequiredService<ILogger<IncidentEventsPublisher>>()),
                 subscription =>
                 {
                     subscription.IncludeType<IncidentOpened>();
                     subscription.IncludeType<IncidentResolved>();
+                    subscription.IncludeType<CommandIssued>();
                 }));
         return builder;
     }

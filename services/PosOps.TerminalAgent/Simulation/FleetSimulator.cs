@@ -1,15 +1,18 @@
 using Microsoft.Extensions.Options;
 using PosOps.Contracts.Agent;
-using PosOps.TerminalAgent.Publishing;
+using PosOps.TerminalAgent.Probes;
+using PosOps.TerminalAgent.Terminals;
 
 namespace PosOps.TerminalAgent.Simulation;
 
 /// <summary>
-/// Hosts N virtual terminals in M stores: heartbeats spread over the interval, background faults at
-/// a configured mean rate, each cleared after a while. Used by ./run.sh, tests and benchmarks.
+/// Breaks and mends the simulated hardware: background faults at a mean rate, scripted scenario
+/// steps, and sales that go to the offline journal while a terminal cannot reach the payment host.
+/// It never sends anything itself: the agent's own probes, outbox and journal do, as for a real terminal.
 /// </summary>
 public sealed partial class FleetSimulator(
-    AgentPublisher publisher,
+    TerminalFleet fleet,
+    OfflineJournal.OfflineJournal journal,
     IOptions<SimulationOptions> options,
     TimeProvider clock,
     IHostApplicationLifetime lifetime,
@@ -17,16 +20,27 @@ public sealed partial class FleetSimulator(
 {
     private static readonly TimeSpan Tick = TimeSpan.FromMilliseconds(100);
 
+    /// <summary>Faults the background generator picks from (tamper and power loss are scripted).</summary>
+    public static readonly IReadOnlyList<(string Component, string Code)> BackgroundFaults =
+    [
+        ("printer", "PAPER_OUT"), ("printer", "PAPER_JAM"), ("printer", "PRINTER_OFFLINE"),
+        ("display", "DISPLAY_UNRESPONSIVE"), ("keypad", "KEYPAD_UNRESPONSIVE"),
+        ("power", "ON_BATTERY"), ("power", "BATTERY_LOW"), ("card-reader", "READER_FAULT"),
+        ("software", "APP_CRASHED"), ("network", "WIFI_WEAK"), ("network", "WIFI_DOWN"),
+    ];
+
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
         var settings = options.Value;
         var random = settings.Seed is { } seed ? new Random(seed) : new Random();
         var start = clock.GetUtcNow();
-        var terminals = CreateFleet(settings, random, start);
-        var pendingClears = new PriorityQueue<(SimulatedTerminal Terminal, string Component), DateTimeOffset>();
+        var scenario = settings.ScenarioFile is null ? null : Scenario.Load(settings.ScenarioFile);
+        var steps = new Queue<ScenarioStep>(scenario is null ? [] : scenario.Steps.OrderBy(s => s.At));
+        var repairs = new PriorityQueue<Action, DateTimeOffset>();
         var nextFault = start.AddSeconds(settings.FirstFaultAfterSeconds);
         var stopAt = settings.DurationSeconds > 0 ? start.AddSeconds(settings.DurationSeconds) : DateTimeOffset.MaxValue;
-        LogStarted(terminals.Count, settings.Stores, settings.HeartbeatIntervalSeconds, settings.FaultEverySeconds);
+        var nextSale = fleet.Terminals.ToDictionary(t => t.DeviceId, _ => start, StringComparer.Ordinal);
+        LogStarted(fleet.Terminals.Count, settings.Stores, settings.FaultEverySeconds, scenario?.Name ?? "none");
 
         using var timer = new PeriodicTimer(Tick, clock);
         while (await timer.WaitForNextTickAsync(stoppingToken))
@@ -39,95 +53,138 @@ public sealed partial class FleetSimulator(
                 return;
             }
 
-            var outgoing = new List<IAgentMessage>();
-            while (pendingClears.TryPeek(out var due, out var at) && at <= now)
+            while (repairs.TryPeek(out var repair, out var at) && at <= now)
             {
-                pendingClears.Dequeue();
-                if (due.Terminal.Clear(due.Component, now) is { } cleared)
-                {
-                    outgoing.Add(cleared);
-                }
+                repairs.Dequeue();
+                repair();
+            }
+
+            while (steps.TryPeek(out var step) && start.AddSeconds(step.At) <= now)
+            {
+                steps.Dequeue();
+                Apply(step, now, random, repairs);
             }
 
             if (settings.FaultEverySeconds > 0 && now >= nextFault)
             {
-                var healthy = terminals.Where(t => !t.HasFault).ToList();
-                if (healthy.Count > 0)
-                {
-                    var terminal = healthy[random.Next(healthy.Count)];
-                    var (component, code) = SimulatedTerminal.BackgroundFaults[random.Next(SimulatedTerminal.BackgroundFaults.Count)];
-                    outgoing.Add(terminal.Fail(component, code, now));
-                    var clearAfter = settings.ClearAfterMinSeconds + (random.NextDouble() * (settings.ClearAfterMaxSeconds - settings.ClearAfterMinSeconds));
-                    pendingClears.Enqueue((terminal, component), now.AddSeconds(clearAfter));
-                    LogFault(terminal.DeviceId, code);
-                }
-
-                // Exponential gaps: faults arrive as a Poisson process with the configured mean.
+                BackgroundFault(now, random, repairs, settings);
                 nextFault = now.AddSeconds(-Math.Log(1 - random.NextDouble()) * settings.FaultEverySeconds);
             }
 
-            foreach (var terminal in terminals)
+            if (settings.OfflineSaleEverySeconds > 0)
             {
-                if (terminal.NextHeartbeatAt <= now)
-                {
-                    outgoing.Add(terminal.Heartbeat(now));
-                    terminal.NextHeartbeatAt = now.AddSeconds(settings.HeartbeatIntervalSeconds * (0.9 + (random.NextDouble() * 0.2)));
-                }
+                await OfflineSalesAsync(now, random, nextSale, settings.OfflineSaleEverySeconds, stoppingToken);
+            }
+        }
+    }
+
+    private void BackgroundFault(DateTimeOffset now, Random random, PriorityQueue<Action, DateTimeOffset> repairs, SimulationOptions settings)
+    {
+        var healthy = fleet.Terminals.Where(t => t.Probes is SimulatedHardware { HasFault: false }).ToList();
+        if (healthy.Count == 0)
+        {
+            return;
+        }
+
+        var terminal = healthy[random.Next(healthy.Count)];
+        var hardware = (SimulatedHardware)terminal.Probes;
+        var (component, code) = BackgroundFaults[random.Next(BackgroundFaults.Count)];
+        var mendAt = now.AddSeconds(settings.ClearAfterMinSeconds + (random.NextDouble() * (settings.ClearAfterMaxSeconds - settings.ClearAfterMinSeconds)));
+        switch (code)
+        {
+            case "WIFI_DOWN":
+                hardware.SetLink("wifi", false);
+                repairs.Enqueue(() => hardware.SetLink("wifi", true), mendAt);
+                break;
+            case "WIFI_WEAK":
+                hardware.SetSignal("wifi", 10);
+                repairs.Enqueue(() => hardware.SetSignal("wifi", 80), mendAt);
+                break;
+            default:
+                hardware.Fail(component, code);
+                repairs.Enqueue(() => hardware.Mend(component), mendAt);
+                break;
+        }
+
+        LogFault(terminal.DeviceId, code);
+    }
+
+    private void Apply(ScenarioStep step, DateTimeOffset now, Random random, PriorityQueue<Action, DateTimeOffset> repairs)
+    {
+        var targets = fleet.Terminals
+            .Where(t => step.Target == "*" || t.DeviceId == step.Target || t.Identity.StoreId == step.Target)
+            .ToList();
+        targets = [.. targets.Take((int)Math.Ceiling(targets.Count * step.Share))];
+        foreach (var terminal in targets)
+        {
+            if (terminal.Probes is not SimulatedHardware hardware)
+            {
+                continue;
             }
 
-            await PublishAllAsync(outgoing, stoppingToken);
-        }
-    }
-
-    private async Task PublishAllAsync(List<IAgentMessage> messages, CancellationToken cancellationToken)
-    {
-        // Edges first and in order per device; heartbeats may go concurrently.
-        foreach (var edge in messages.Where(m => m is not Heartbeat))
-        {
-            await TryPublishAsync(edge, cancellationToken);
-        }
-
-        await Task.WhenAll(messages.OfType<Heartbeat>().Select(h => TryPublishAsync(h, cancellationToken)));
-    }
-
-    private async Task TryPublishAsync(IAgentMessage message, CancellationToken cancellationToken)
-    {
-        try
-        {
-            await publisher.PublishAsync(message, cancellationToken);
-        }
-        catch (Exception e) when (e is not OperationCanceledException)
-        {
-            // The durable outbox (issue 4) will keep these; until then the loss is logged, not hidden.
-            LogPublishFailed(message.GetType().Name, message.DeviceId, e.Message);
-        }
-    }
-
-    private static List<SimulatedTerminal> CreateFleet(SimulationOptions settings, Random random, DateTimeOffset start)
-    {
-        var fleet = new List<SimulatedTerminal>(settings.Terminals);
-        for (var i = 0; i < settings.Terminals; i++)
-        {
-            var store = (i % settings.Stores) + 1;
-            var number = (i / settings.Stores) + 1;
-            fleet.Add(new SimulatedTerminal($"S{store:00}-T{number:000}", $"S{store:00}")
+            Action? undo = null;
+            switch (step.Action)
             {
-                // Spread the first heartbeats over one interval so the fleet does not beat in lockstep.
-                NextHeartbeatAt = start.AddSeconds(random.NextDouble() * settings.HeartbeatIntervalSeconds),
-            });
+                case ScenarioAction.Fault:
+                    hardware.Fail(step.Component!, step.Code!);
+                    undo = () => hardware.Mend(step.Component!);
+                    break;
+                case ScenarioAction.Tamper:
+                    hardware.Fail("security", "TAMPER_DETECTED");
+                    undo = () => hardware.Mend("security");
+                    break;
+                case ScenarioAction.LinkDown:
+                    hardware.SetLink(step.Link!, false);
+                    undo = () => hardware.SetLink(step.Link!, true);
+                    break;
+                case ScenarioAction.PaymentHostDown:
+                    hardware.SetPaymentHost(false);
+                    undo = () => hardware.SetPaymentHost(true);
+                    break;
+                case ScenarioAction.PowerLoss:
+                    terminal.SilentUntil = step.For is { } seconds ? now.AddSeconds(seconds) : DateTimeOffset.MaxValue;
+                    break;
+            }
+
+            if (undo is not null && step.For is { } duration)
+            {
+                repairs.Enqueue(undo, now.AddSeconds(duration));
+            }
         }
 
-        return fleet;
+        LogStep(step.Action, step.Target, targets.Count, step.For);
     }
 
-    [LoggerMessage(Level = LogLevel.Information, Message = "Simulating {Terminals} terminals in {Stores} stores, heartbeat every {Interval} s, a fault every {FaultEvery} s")]
-    private partial void LogStarted(int terminals, int stores, double interval, double faultEvery);
+    private async Task OfflineSalesAsync(DateTimeOffset now, Random random, Dictionary<string, DateTimeOffset> nextSale, double every, CancellationToken cancellationToken)
+    {
+        foreach (var terminal in fleet.Terminals)
+        {
+            if (now < nextSale[terminal.DeviceId] || now < terminal.SilentUntil || TerminalObserver.CanReachPaymentHost(terminal))
+            {
+                continue;
+            }
+
+            nextSale[terminal.DeviceId] = now.AddSeconds(-Math.Log(1 - random.NextDouble()) * every);
+            var amount = Math.Round((decimal)(5 + (random.NextDouble() * 195)), 2);
+            var refusal = await journal.RecordAsync(terminal.DeviceId, new OfflineTransaction($"{terminal.DeviceId}-{Guid.CreateVersion7(now):N}", amount, "CNY", now, "simulated sale"), cancellationToken);
+            if (refusal is not null)
+            {
+                LogSaleRefused(terminal.DeviceId, refusal.Reason);
+            }
+        }
+    }
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "Simulating {Terminals} terminals in {Stores} stores, a background fault every {FaultEvery} s, scenario {Scenario}")]
+    private partial void LogStarted(int terminals, int stores, double faultEvery, string scenario);
 
     [LoggerMessage(Level = LogLevel.Information, Message = "Simulated fault {Code} on {DeviceId}")]
     private partial void LogFault(string deviceId, string code);
 
-    [LoggerMessage(Level = LogLevel.Warning, Message = "Could not publish {Type} for {DeviceId}: {Reason}")]
-    private partial void LogPublishFailed(string type, string deviceId, string reason);
+    [LoggerMessage(Level = LogLevel.Information, Message = "Scenario step {Action} on {Target}: {Count} terminal(s), for {Seconds} s")]
+    private partial void LogStep(ScenarioAction action, string target, int count, double? seconds);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Offline sale refused on {DeviceId}: {Reason}")]
+    private partial void LogSaleRefused(string deviceId, string reason);
 
     [LoggerMessage(Level = LogLevel.Information, Message = "Simulation finished after {Seconds} s")]
     private partial void LogFinished(double seconds);

@@ -12,9 +12,19 @@ public sealed class SimulationOptions : IValidatedOptions
 
     public int Terminals { get; set; } = 50;
 
-    public int Stores { get; set; } = 5;
+    /// <summary>Links every simulated terminal has, best first in the network policy.</summary>
+    public List<string> Links { get; set; } = ["wifi", "cellular"];
 
-    public double HeartbeatIntervalSeconds { get; set; } = 15;
+    /// <summary>Secret the simulated fleet's signing keys derive from (a simulation-only provisioning secret).</summary>
+    public string FleetSecret { get; set; } = "posops-simulated-fleet";
+
+    /// <summary>Mean seconds between sales on a terminal that cannot reach the payment host (they go to the offline journal); 0 = none.</summary>
+    public double OfflineSaleEverySeconds { get; set; } = 20;
+
+    /// <summary>Optional JSON scenario file that scripts faults over time (see Simulation/scenarios/).</summary>
+    public string? ScenarioFile { get; set; }
+
+    public int Stores { get; set; } = 5;
 
     /// <summary>Mean seconds between background faults across the whole fleet; 0 turns them off.</summary>
     public double FaultEverySeconds { get; set; } = 5;
@@ -44,9 +54,19 @@ public sealed class SimulationOptions : IValidatedOptions
             yield return $"Stores must be 1-{Terminals} (at least one terminal per store), got {Stores}";
         }
 
-        if (HeartbeatIntervalSeconds is < 0.2 or > 3600)
+        if (Links.Count == 0)
         {
-            yield return $"HeartbeatIntervalSeconds must be 0.2-3600, got {HeartbeatIntervalSeconds}";
+            yield return "Links must name at least one link (ethernet, wifi, cellular, hotspot)";
+        }
+
+        if (string.IsNullOrEmpty(FleetSecret))
+        {
+            yield return "FleetSecret must not be empty";
+        }
+
+        if (ScenarioFile is not null && !File.Exists(ScenarioFile))
+        {
+            yield return $"ScenarioFile '{ScenarioFile}' does not exist";
         }
 
         if (FaultEverySeconds < 0)

@@ -80,3 +80,70 @@ public sealed record FaultCleared(
     string Component,
     string Code,
     DateTimeOffset OccurredAt) : IAgentMessage;
+
+/// <summary>Edge-triggered: the terminal moved to another network link (failover or failback).</summary>
+/// <param name="From">Link it left: <c>ethernet</c>, <c>wifi</c>, <c>cellular</c>, <c>hotspot</c>, or <c>none</c>.</param>
+/// <param name="To">Link it uses now, or <c>none</c> when every link is down.</param>
+/// <param name="Reason">Why: <c>failover</c>, <c>failback</c>, or <c>command</c>.</param>
+public sealed record NetworkSwitched(
+    Guid MessageId,
+    string DeviceId,
+    string StoreId,
+    long Sequence,
+    string From,
+    string To,
+    string Reason,
+    DateTimeOffset OccurredAt) : IAgentMessage;
+
+/// <summary>How a command ended on the terminal.</summary>
+public enum CommandStatus
+{
+    /// <summary>Done; the expected result was reached.</summary>
+    Succeeded,
+
+    /// <summary>Tried and did not reach the expected result.</summary>
+    Failed,
+
+    /// <summary>Not tried: expired before it arrived, unknown, or not allowed now.</summary>
+    Refused,
+}
+
+/// <summary>The answer to an <see cref="Commands.AgentCommand"/>; one per command id, however often the command arrives.</summary>
+/// <param name="Detail">What happened, for people (e.g. "switched wifi -> cellular", "expired 12 s ago").</param>
+public sealed record CommandResult(
+    Guid MessageId,
+    string DeviceId,
+    string StoreId,
+    long Sequence,
+    Guid CommandId,
+    Commands.CommandKind Command,
+    CommandStatus Status,
+    string Detail,
+    long DurationMilliseconds,
+    DateTimeOffset OccurredAt) : IAgentMessage;
+
+/// <summary>One transaction the terminal took while the payment host was unreachable (store-and-forward).</summary>
+/// <param name="TransactionId">The payment app's id; the idempotency key: a transaction is recorded once.</param>
+/// <param name="Amount">Amount in the currency's major unit (e.g. 12.50).</param>
+/// <param name="Currency">ISO 4217 code, e.g. <c>CNY</c>.</param>
+/// <param name="TakenAt">Device time the sale was made.</param>
+public sealed record OfflineTransaction(string TransactionId, decimal Amount, string Currency, DateTimeOffset TakenAt, string? Reference = null);
+
+/// <summary>Total of a set of offline transactions in one currency.</summary>
+public sealed record CurrencyTotal(string Currency, int Count, decimal Amount);
+
+/// <summary>
+/// A batch of offline transactions uploaded on recovery. <see cref="JournalTotals"/> is what the
+/// terminal's journal holds in all (uploaded before and now), so IncidentService can reconcile.
+/// </summary>
+public sealed record OfflineTransactionsUploaded(
+    Guid MessageId,
+    string DeviceId,
+    string StoreId,
+    long Sequence,
+    IReadOnlyList<OfflineTransaction> Transactions,
+    IReadOnlyList<CurrencyTotal> JournalTotals,
+    DateTimeOffset OccurredAt) : IAgentMessage;
+
+/// <summary>A device registry entry: the inventory that vendor-support steps and auditors need, and the device's signing key (base64).</summary>
+public sealed record DeviceRegistryEntry(string DeviceId, string StoreId, string Model, string Serial, string? Location, string Key);

@@ -1,4 +1,5 @@
 using PosOps.Contracts;
+using PosOps.Contracts.Agent;
 using RabbitMQ.Client;
 
 namespace PosOps.ServiceDefaults.Messaging;
@@ -12,13 +13,29 @@ public static class AgentExchanges
         ArgumentNullException.ThrowIfNull(channel);
         await channel.ExchangeDeclareAsync(WireNames.HeartbeatExchange, ExchangeType.Topic, durable: true, autoDelete: false, cancellationToken: cancellationToken).ConfigureAwait(false);
         await channel.ExchangeDeclareAsync(WireNames.FaultExchange, ExchangeType.Topic, durable: true, autoDelete: false, cancellationToken: cancellationToken).ConfigureAwait(false);
+        await channel.ExchangeDeclareAsync(WireNames.TransactionsExchange, ExchangeType.Topic, durable: true, autoDelete: false, cancellationToken: cancellationToken).ConfigureAwait(false);
+        await channel.ExchangeDeclareAsync(WireNames.CommandExchange, ExchangeType.Topic, durable: true, autoDelete: false, cancellationToken: cancellationToken).ConfigureAwait(false);
     }
+
+    /// <summary>The AMQP <c>type</c> of an agent message.</summary>
+    public static string TypeOf(IAgentMessage message) => message switch
+    {
+        Heartbeat => AgentMessageTypes.Heartbeat,
+        FaultReported => AgentMessageTypes.FaultReported,
+        FaultCleared => AgentMessageTypes.FaultCleared,
+        NetworkSwitched => AgentMessageTypes.NetworkSwitched,
+        CommandResult => AgentMessageTypes.CommandResult,
+        OfflineTransactionsUploaded => AgentMessageTypes.OfflineTransactions,
+        _ => throw new ArgumentOutOfRangeException(nameof(message), message?.GetType().Name, "not an agent message"),
+    };
 
     /// <summary>The exchange a message type is published to.</summary>
     public static string For(string messageType) => messageType switch
     {
         AgentMessageTypes.Heartbeat => WireNames.HeartbeatExchange,
-        AgentMessageTypes.FaultReported or AgentMessageTypes.FaultCleared => WireNames.FaultExchange,
+        AgentMessageTypes.FaultReported or AgentMessageTypes.FaultCleared
+            or AgentMessageTypes.NetworkSwitched or AgentMessageTypes.CommandResult => WireNames.FaultExchange,
+        AgentMessageTypes.OfflineTransactions => WireNames.TransactionsExchange,
         _ => throw new ArgumentOutOfRangeException(nameof(messageType), messageType, "unknown agent message type"),
     };
 }

@@ -8,6 +8,7 @@ public sealed class DurabilityTests(TestServers servers) : SystemTest(servers)
     public async Task GivenIncidentServiceIsDown_WhenAFaultIsPublished_ThenItIsProcessedOnceTheServiceIsBack()
     {
         var deviceId = Messages.NewDeviceId();
+        await System.Agent.EnsureRegisteredAsync(deviceId);
         await System.StopIncidentServicesAsync();
 
         await System.Agent.PublishAsync(Messages.Fault(deviceId, 1), default);

@@ -8,7 +8,9 @@ using PosOps.Contracts;
 using PosOps.IncidentService;
 using PosOps.NotificationService;
 using PosOps.ServiceDefaults.Messaging;
-using PosOps.TerminalAgent.Publishing;
+using Marten;
+using Microsoft.Extensions.DependencyInjection;
+using PosOps.IncidentService.Registry;
 using RabbitMQ.Client;
 
 namespace PosOps.IntegrationTests.Infrastructure;
@@ -29,14 +31,14 @@ public sealed class RunningSystem : IAsyncDisposable
         agentConnection = new AmqpConnectionProvider(
             Options.Create(new RabbitMqOptions { Uri = environment.RabbitMqUri }),
             new HostingEnvironment { ApplicationName = "PosOps.IntegrationTests" });
-        Agent = new AgentPublisher(agentConnection);
+        Agent = new TestAgent(agentConnection, RegisterAsync);
     }
 
     public TestEnvironment Environment { get; }
 
     public WebhookReceiver Webhook { get; }
 
-    public AgentPublisher Agent { get; }
+    public TestAgent Agent { get; }
 
     public WebApplication? Notifications { get; private set; }
 
@@ -81,6 +83,15 @@ public sealed class RunningSystem : IAsyncDisposable
         }
 
         incidentServices.Clear();
+    }
+
+    /// <summary>Puts a device in the registry with the test fleet's derived key.</summary>
+    public async Task RegisterAsync(string deviceId)
+    {
+        var app = incidentServices.FirstOrDefault() ?? throw new InvalidOperationException("no IncidentService is running to register devices with");
+        await using var session = app.Services.GetRequiredService<IDocumentStore>().LightweightSession();
+        session.Store(new DeviceRegistration(deviceId, deviceId.Split('-')[0], "PX-7 Test", "TEST" + deviceId, null, Convert.ToBase64String(TestAgent.KeyFor(deviceId)), DateTimeOffset.UtcNow));
+        await session.SaveChangesAsync();
     }
 
     private Dictionary<string, string?> Settings() => new()

@@ -1,0 +1,119 @@
+using System.Collections.Concurrent;
+using Marten;
+using Microsoft.Extensions.Options;
+using Npgsql;
+using NpgsqlTypes;
+using PosOps.Contracts.Agent;
+using PosOps.IncidentService.Registry;
+using PosOps.ServiceDefaults.Messaging;
+using Weasel.Postgresql;
+using Weasel.Postgresql.Tables;
+
+namespace PosOps.IncidentService.AgentInbox;
+
+/// <summary>A message read off an agent queue, with what is needed to check it.</summary>
+public sealed record ReceivedAgentMessage(IAgentMessage Message, byte[] Body, string? Signature);
+
+/// <summary>
+/// Rejects forged, unsigned and replayed agent messages before they can change anything: the
+/// signature must verify with the key in the device registry, and the sequence must lie within the
+/// replay window below the highest sequence seen from that device.
+/// </summary>
+public sealed class MessageTrust(IDocumentStore store, NpgsqlDataSource dataSource, IOptions<TrustOptions> options, TimeProvider clock)
+{
+    public const string MarksTable = "device_sequence_marks";
+    private static readonly TimeSpan KeyCacheTime = TimeSpan.FromSeconds(60);
+    private readonly ConcurrentDictionary<string, (byte[]? Key, DateTimeOffset LoadedAt)> keys = new(StringComparer.Ordinal);
+
+    public static Table Table(string schema)
+    {
+        var table = new Table(new PostgresqlObjectName(schema, MarksTable, SchemaUtils.IdentifierUsage.General));
+        table.AddColumn<string>("device_id").AsPrimaryKey();
+        table.AddColumn<long>("max_sequence").NotNull();
+        return table;
+    }
+
+    /// <summary>For each message, null when it is trusted, otherwise why not.</summary>
+    public async Task<string?[]> CheckAsync(IReadOnlyList<ReceivedAgentMessage> batch, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(batch);
+        var settings = options.Value;
+        var devices = batch.Select(m => m.Message.DeviceId).Distinct(StringComparer.Ordinal).ToArray();
+        if (settings.RequireSignatures)
+        {
+            await LoadKeysAsync(devices, cancellationToken);
+        }
+
+        var marks = await MarksAsync(devices, cancellationToken);
+        var verdicts = new string?[batch.Count];
+        for (var i = 0; i < batch.Count; i++)
+        {
+            var (message, body, signature) = batch[i];
+            if (settings.RequireSignatures)
+            {
+                var key = keys.TryGetValue(message.DeviceId, out var cached) ? cached.Key : null;
+                verdicts[i] = key is null ? $"device '{message.DeviceId}' is not in the device registry"
+                    : string.IsNullOrEmpty(signature) ? "unsigned message"
+                    : !AgentSignature.Verify(key, message.DeviceId, message.Sequence, body, signature) ? "signature does not match (forged or altered message)"
+                    : null;
+            }
+
+            if (verdicts[i] is null && marks.TryGetValue(message.DeviceId, out var highest) && highest - message.Sequence >= settings.ReplayWindow)
+            {
+                verdicts[i] = $"replayed: sequence {message.Sequence} is {settings.ReplayWindow} or more below the highest seen ({highest})";
+            }
+        }
+
+        return verdicts;
+    }
+
+    /// <summary>Moves each device's high-water mark up to the newest accepted sequence.</summary>
+    public async Task RecordAsync(IEnumerable<IAgentMessage> accepted, CancellationToken cancellationToken)
+    {
+        var highest = accepted.GroupBy(m => m.DeviceId, StringComparer.Ordinal).Select(g => (Device: g.Key, Sequence: g.Max(m => m.Sequence))).ToList();
+        if (highest.Count == 0)
+        {
+            return;
+        }
+
+        await using var command = dataSource.CreateCommand($"""
+            insert into {EventStoreSchema.Name}.{MarksTable} as m (device_id, max_sequence)
+            select * from unnest($1, $2)
+            on conflict (device_id) do update set max_sequence = greatest(m.max_sequence, excluded.max_sequence)
+            """);
+        command.Parameters.Add(new NpgsqlParameter { Value = highest.Select(h => h.Device).ToArray(), NpgsqlDbType = NpgsqlDbType.Array | NpgsqlDbType.Text });
+        command.Parameters.Add(new NpgsqlParameter { Value = highest.Select(h => h.Sequence).ToArray(), NpgsqlDbType = NpgsqlDbType.Array | NpgsqlDbType.Bigint });
+        await command.ExecuteNonQueryAsync(cancellationToken);
+    }
+
+    private async Task LoadKeysAsync(string[] devices, CancellationToken cancellationToken)
+    {
+        var now = clock.GetUtcNow();
+        var missing = devices.Where(d => !keys.TryGetValue(d, out var k) || now - k.LoadedAt > KeyCacheTime).ToArray();
+        if (missing.Length == 0)
+        {
+            return;
+        }
+
+        await using var session = store.QuerySession();
+        var found = (await session.LoadManyAsync<DeviceRegistration>(cancellationToken, missing)).ToDictionary(r => r.Id, StringComparer.Ordinal);
+        foreach (var device in missing)
+        {
+            keys[device] = (found.TryGetValue(device, out var r) ? Convert.FromBase64String(r.Key) : null, now);
+        }
+    }
+
+    private async Task<Dictionary<string, long>> MarksAsync(string[] devices, CancellationToken cancellationToken)
+    {
+        await using var command = dataSource.CreateCommand($"select device_id, max_sequence from {EventStoreSchema.Name}.{MarksTable} where device_id = any($1)");
+        command.Parameters.Add(new NpgsqlParameter { Value = devices, NpgsqlDbType = NpgsqlDbType.Array | NpgsqlDbType.Text });
+        var marks = new Dictionary<string, long>(StringComparer.Ordinal);
+        await using var reader = await command.ExecuteReaderAsync(cancellationToken);
+        while (await reader.ReadAsync(cancellationToken))
+        {
+            marks[reader.GetString(0)] = reader.GetInt64(1);
+        }
+
+        return marks;
+    }
+}

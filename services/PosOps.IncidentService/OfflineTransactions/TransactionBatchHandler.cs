@@ -1,0 +1,87 @@
+using JasperFx.Events;
+using Marten;
+using PosOps.Contracts;
+using PosOps.Contracts.Agent;
+using PosOps.IncidentService.AgentInbox;
+using PosOps.IncidentService.Incidents;
+using Wire = PosOps.Contracts.Agent;
+
+namespace PosOps.IncidentService.OfflineTransactions;
+
+/// <summary>
+/// Offline-transaction uploads: each transaction is stored once (by id), and the device's stream
+/// records what arrived and whether the journal and the server now agree, in one transaction.
+/// </summary>
+public sealed partial class TransactionBatchHandler(IDocumentStore store, TimeProvider clock, ILogger<TransactionBatchHandler> logger) : IAgentBatchHandler
+{
+    private const int MaxAttempts = 5;
+
+    public string Queue => WireNames.TransactionsQueue;
+
+    public IReadOnlyList<string> AcceptedTypes { get; } = [AgentMessageTypes.OfflineTransactions];
+
+    public async Task HandleAsync(IReadOnlyList<IAgentMessage> batch, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(batch);
+        for (var attempt = 1; ; attempt++)
+        {
+            try
+            {
+                await TryHandleAsync(batch, cancellationToken);
+                return;
+            }
+            catch (Exception e) when (attempt < MaxAttempts && IsConflict(e))
+            {
+                LogConflict(attempt, e.Message);
+            }
+        }
+    }
+
+    private async Task TryHandleAsync(IReadOnlyList<IAgentMessage> batch, CancellationToken cancellationToken)
+    {
+        await using var session = store.LightweightSession();
+        var now = clock.GetUtcNow();
+        var streams = new Dictionary<string, (IEventStream<Device> Stream, Device State)>(StringComparer.Ordinal);
+        var stored = new HashSet<string>(StringComparer.Ordinal);
+        foreach (var upload in batch.Cast<Wire.OfflineTransactionsUploaded>())
+        {
+            var keys = upload.Transactions.Select(t => OfflineTransactionRecord.KeyOf(upload.DeviceId, t.TransactionId)).Distinct(StringComparer.Ordinal).ToArray();
+            var existing = (await session.LoadManyAsync<OfflineTransactionRecord>(cancellationToken, keys)).Select(r => r.Id).ToHashSet(StringComparer.Ordinal);
+            existing.UnionWith(keys.Where(stored.Contains));
+            var fresh = upload.Transactions
+                .DistinctBy(t => t.TransactionId, StringComparer.Ordinal)
+                .Where(t => !existing.Contains(OfflineTransactionRecord.KeyOf(upload.DeviceId, t.TransactionId)))
+                .ToList();
+            foreach (var t in fresh)
+            {
+                var key = OfflineTransactionRecord.KeyOf(upload.DeviceId, t.TransactionId);
+                session.Insert(new OfflineTransactionRecord(key, upload.DeviceId, upload.StoreId, t.TransactionId, t.Amount, t.Currency, t.TakenAt, t.Reference, now));
+                stored.Add(key);
+            }
+
+            if (!streams.TryGetValue(upload.DeviceId, out var entry))
+            {
+                var stream = await session.Events.FetchForWriting<Device>(upload.DeviceId, cancellationToken);
+                entry = (stream, stream.Aggregate ?? DeviceDecider.Initial(upload.DeviceId));
+            }
+
+            var events = DeviceDecider.Decide(
+                new RecordOfflineTransactions(upload.MessageId, upload.DeviceId, upload.StoreId, upload.Sequence, fresh, upload.Transactions.Count - fresh.Count,
+                    upload.JournalTotals, upload.OccurredAt, now),
+                entry.State);
+            entry.Stream.AppendMany(events);
+            streams[upload.DeviceId] = (entry.Stream, events.Aggregate(entry.State, DeviceDecider.Evolve));
+        }
+
+        await session.SaveChangesAsync(cancellationToken);
+    }
+
+    // Another replica stored the same transaction or appended to the stream first: reload and decide again.
+    private static bool IsConflict(Exception e) =>
+        e is JasperFx.ConcurrencyException or JasperFx.DocumentAlreadyExistsException
+        || e.GetType().Name.Contains("UnexpectedMaxEventId", StringComparison.Ordinal)
+        || (e.InnerException is { } inner && IsConflict(inner));
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "Offline-transaction upload conflicted on attempt {Attempt}, retrying: {Reason}")]
+    private partial void LogConflict(int attempt, string reason);
+}

@@ -1,0 +1,44 @@
+using Marten;
+using Microsoft.AspNetCore.Http.HttpResults;
+using PosOps.Contracts.Commands;
+using PosOps.IncidentService.Incidents;
+
+namespace PosOps.IncidentService.Remediation;
+
+/// <summary>Body of POST /api/devices/{id}/commands.</summary>
+public sealed record SendCommandRequest(CommandKind Kind, string? Network = null, string? NoticeEn = null, string? NoticeZh = null, int ExpiresInSeconds = 120, string IssuedBy = "ops");
+
+public sealed record CommandAccepted(Guid CommandId, string DeviceId, CommandKind Kind, DateTimeOffset ExpiresAt);
+
+public static class CommandsApi
+{
+    public static IEndpointRouteBuilder MapCommandsApi(this IEndpointRouteBuilder app)
+    {
+        app.MapPost("/api/devices/{id}/commands", SendAsync).WithTags("Devices").WithName("SendCommand")
+            .WithSummary("Record a remediation command in the device's stream; it is sent to the agent after commit");
+        return app;
+    }
+
+    private static async Task<Results<Accepted<CommandAccepted>, ProblemHttpResult>> SendAsync(
+        string id, SendCommandRequest request, IDocumentStore store, TimeProvider clock, CancellationToken cancellationToken)
+    {
+        if (request.ExpiresInSeconds is < 1 or > 86_400)
+        {
+            return TypedResults.Problem(title: "expiresInSeconds must be 1-86400", statusCode: StatusCodes.Status400BadRequest);
+        }
+
+        if (request.Kind == CommandKind.SwitchNetwork && string.IsNullOrWhiteSpace(request.Network))
+        {
+            return TypedResults.Problem(title: "switchNetwork needs network (ethernet, wifi, cellular or hotspot)", statusCode: StatusCodes.Status400BadRequest);
+        }
+
+        var now = clock.GetUtcNow();
+        var command = new IssueRemediationCommand(id, Guid.CreateVersion7(now), request.Kind, request.Network, request.NoticeEn, request.NoticeZh,
+            request.IssuedBy, now.AddSeconds(request.ExpiresInSeconds), now);
+        await using var session = store.LightweightSession();
+        var stream = await session.Events.FetchForWriting<Device>(id, cancellationToken);
+        stream.AppendMany(DeviceDecider.Decide(command, stream.Aggregate ?? DeviceDecider.Initial(id)));
+        await session.SaveChangesAsync(cancellationToken);
+        return TypedResults.Accepted($"/api/devices/{id}/events", new CommandAccepted(command.CommandId, id, command.Command, command.ExpiresAt));
+    }
+}

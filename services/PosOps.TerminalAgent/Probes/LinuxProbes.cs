@@ -1,0 +1,126 @@
+using System.Collections.Concurrent;
+using System.Globalization;
+using System.Net.Sockets;
+using PosOps.Contracts.Agent;
+using PosOps.TerminalAgent.Terminals;
+
+namespace PosOps.TerminalAgent.Probes;
+
+/// <summary>
+/// A real terminal on Linux: links from /sys/class/net, power from /sys/class/power_supply, the
+/// payment host by a TCP connect; display, printer, keypad, card reader and software as the payment
+/// app last reported them through the local interface (it sees them, the OS does not).
+/// </summary>
+public sealed class LinuxProbes(DeviceOptions device, string sysRoot = "/sys") : ITerminalProbes
+{
+    private static readonly string[] AppReported = ["display", "printer", "keypad", "card-reader", "software"];
+    private readonly ConcurrentDictionary<string, ComponentHealth> reported = new(StringComparer.Ordinal);
+    private (DateTimeOffset At, bool Up) paymentHost = (DateTimeOffset.MinValue, true);
+
+    public string AppVersion { get; set; } = "unknown";
+
+    public string OsVersion { get; } = ReadOsVersion();
+
+    /// <summary>The payment app reports a component's health.</summary>
+    public void Report(ComponentHealth health)
+    {
+        ArgumentNullException.ThrowIfNull(health);
+        reported[health.Component] = health;
+    }
+
+    public IReadOnlyList<ComponentHealth> ReadComponents() =>
+        [.. AppReported.Select(c => reported.TryGetValue(c, out var h) ? h : new ComponentHealth(c, ComponentStatus.Ok)), Power()];
+
+    public IReadOnlyDictionary<string, bool> ReadLinks() =>
+        device.Interfaces.ToDictionary(
+            p => p.Key,
+            p => string.Equals(ReadText(Path.Combine(sysRoot, "class", "net", p.Value, "operstate")), "up", StringComparison.Ordinal),
+            StringComparer.Ordinal);
+
+    public int? SignalPercent(string link) => null;
+
+    public bool PaymentHostReachable(string activeLink)
+    {
+        if (string.IsNullOrEmpty(device.PaymentHost))
+        {
+            return true;
+        }
+
+        // At most one connect every 10 s: the agent ticks far more often than that.
+        var now = DateTimeOffset.UtcNow;
+        if (now - paymentHost.At < TimeSpan.FromSeconds(10))
+        {
+            return paymentHost.Up;
+        }
+
+        var parts = device.PaymentHost.Split(':');
+        bool up;
+        try
+        {
+            using var client = new TcpClient();
+            var attempt = client.BeginConnect(parts[0], int.Parse(parts[1], CultureInfo.InvariantCulture), null, null);
+            up = attempt.AsyncWaitHandle.WaitOne(TimeSpan.FromSeconds(2)) && client.Connected;
+        }
+        catch (SocketException)
+        {
+            up = false;
+        }
+
+        paymentHost = (now, up);
+        return up;
+    }
+
+    private ComponentHealth Power()
+    {
+        var supplies = Path.Combine(sysRoot, "class", "power_supply");
+        if (!Directory.Exists(supplies))
+        {
+            return new ComponentHealth("power", ComponentStatus.Ok);
+        }
+
+        var mainsOnline = false;
+        var hasMains = false;
+        int? capacity = null;
+        foreach (var supply in Directory.GetDirectories(supplies))
+        {
+            var type = ReadText(Path.Combine(supply, "type"));
+            if (type == "Mains")
+            {
+                hasMains = true;
+                mainsOnline |= ReadText(Path.Combine(supply, "online")) == "1";
+            }
+            else if (type == "Battery" && int.TryParse(ReadText(Path.Combine(supply, "capacity")), CultureInfo.InvariantCulture, out var c))
+            {
+                capacity = c;
+            }
+        }
+
+        if (hasMains && !mainsOnline)
+        {
+            return capacity is < 15
+                ? new ComponentHealth("power", ComponentStatus.Degraded, "BATTERY_LOW")
+                : new ComponentHealth("power", ComponentStatus.Degraded, "ON_BATTERY");
+        }
+
+        return new ComponentHealth("power", ComponentStatus.Ok);
+    }
+
+    private static string? ReadText(string path)
+    {
+        try
+        {
+            return File.Exists(path) ? File.ReadAllText(path).Trim() : null;
+        }
+        catch (IOException)
+        {
+            return null;
+        }
+    }
+
+    private static string ReadOsVersion()
+    {
+        var release = ReadText("/etc/os-release");
+        var line = release?.Split('\n').FirstOrDefault(l => l.StartsWith("PRETTY_NAME=", StringComparison.Ordinal));
+        return line?["PRETTY_NAME=".Length..].Trim('"') ?? Environment.OSVersion.VersionString;
+    }
+}
