@@ -52,6 +52,13 @@ wait_ready() { # name url
   exit 1
 }
 
+# The simulated fleet's device registry (model, serial, signing key): IncidentService imports it and
+# rejects anything not signed by a registered device.
+registry="$root/.posops/fleet-registry.json"
+dotnet "$(bin services/PosOps.TerminalAgent)" --simulate --export-registry "$registry" >/dev/null
+export POSOPS__Registry__ImportFile="$registry"
+export POSOPS__Agent__Store__Path="$root/.posops/agent/agent.db"
+
 dotnet "$(bin tools/PosOps.AlertSink)" &
 pids+=($!)
 wait_ready alert-sink http://127.0.0.1:5090/health

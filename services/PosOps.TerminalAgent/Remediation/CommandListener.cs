@@ -29,6 +29,26 @@ public sealed partial class CommandListener(
 
     private string AgentId => fleet.Terminals.Count == 1 ? fleet.Terminals[0].DeviceId : $"{Environment.MachineName.ToLowerInvariant()}-{fleet.Terminals[0].DeviceId}-x{fleet.Terminals.Count}";
 
+    /// <summary>Binds the command queue before the agent reports started, so no command sent after that is unroutable.</summary>
+    public override async Task StartAsync(CancellationToken cancellationToken)
+    {
+        if (fleet.Terminals.Count > 0)
+        {
+            try
+            {
+                var connection = await connections.GetAsync(cancellationToken);
+                await using var channel = await connection.CreateChannelAsync(cancellationToken: cancellationToken);
+                await DeclareAsync(channel, cancellationToken);
+            }
+            catch (Exception e) when (e is not OperationCanceledException)
+            {
+                LogListenerRestart(e.Message);
+            }
+        }
+
+        await base.StartAsync(cancellationToken);
+    }
+
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
         if (fleet.Terminals.Count == 0)
@@ -58,13 +78,7 @@ public sealed partial class CommandListener(
     {
         var connection = await connections.GetAsync(stoppingToken);
         await using var channel = await connection.CreateChannelAsync(cancellationToken: stoppingToken);
-        await AgentExchanges.DeclareAsync(channel, stoppingToken);
-        await channel.QueueDeclareAsync(QueueName, durable: true, exclusive: false, autoDelete: false,
-            arguments: new Dictionary<string, object?> { ["x-queue-type"] = "quorum" }, cancellationToken: stoppingToken);
-        foreach (var terminal in fleet.Terminals)
-        {
-            await channel.QueueBindAsync(QueueName, WireNames.CommandExchange, terminal.DeviceId, cancellationToken: stoppingToken);
-        }
+        await DeclareAsync(channel, stoppingToken);
 
         await channel.BasicQosAsync(0, 20, false, stoppingToken);
         var closed = new TaskCompletionSource();
@@ -82,6 +96,17 @@ public sealed partial class CommandListener(
         await channel.BasicConsumeAsync(QueueName, autoAck: false, consumer, stoppingToken);
         LogListening(QueueName, fleet.Terminals.Count);
         await closed.Task.WaitAsync(stoppingToken);
+    }
+
+    private async Task DeclareAsync(IChannel channel, CancellationToken cancellationToken)
+    {
+        await AgentExchanges.DeclareAsync(channel, cancellationToken);
+        await channel.QueueDeclareAsync(QueueName, durable: true, exclusive: false, autoDelete: false,
+            arguments: new Dictionary<string, object?> { ["x-queue-type"] = "quorum" }, cancellationToken: cancellationToken);
+        foreach (var terminal in fleet.Terminals)
+        {
+            await channel.QueueBindAsync(QueueName, WireNames.CommandExchange, terminal.DeviceId, cancellationToken: cancellationToken);
+        }
     }
 
     /// <summary>Handles one command body; also the entry point for tests and the local interface.</summary>
