@@ -44,6 +44,9 @@ public sealed class RunningSystem : IAsyncDisposable
 
     public HttpClient Api { get; private set; } = new();
 
+    /// <summary>The first IncidentService host (for its services, e.g. the document store).</summary>
+    public WebApplication IncidentService => incidentServices.FirstOrDefault() ?? throw new InvalidOperationException("no IncidentService is running");
+
     public static async Task<RunningSystem> StartAsync(TestEnvironment environment, WebhookReceiver webhook, int incidentServices = 1, bool notifications = true)
     {
         var system = new RunningSystem(environment, webhook);

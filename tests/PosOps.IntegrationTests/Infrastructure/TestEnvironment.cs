@@ -21,7 +21,14 @@ public sealed class TestEnvironment : IAsyncDisposable
 
     public string PostgresConnectionString { get; }
 
-    public string RabbitMqUri { get; }
+    public string RabbitMqUri { get; private set; }
+
+    /// <summary>Points this environment at another broker (e.g. a test's own node that it stops and starts).</summary>
+    public TestEnvironment UseBroker(string uri)
+    {
+        RabbitMqUri = uri;
+        return this;
+    }
 
     public static async Task<TestEnvironment> CreateAsync(TestServers servers)
     {
