@@ -163,6 +163,17 @@ public class OfflineJournalTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task GivenTwoTerminalsOfOneAgent_WhenBothRecordTheSameTransactionId_ThenEachKeepsItsOwnSale()
+    {
+        Assert.Null(await RecordAsync(A, Sale("0001", 20m)));
+
+        var refusal = await RecordAsync(B, Sale("0001", 35m));
+
+        Assert.Null(refusal);
+        Assert.Equal(1, await PendingAsync(B));
+    }
+
+    [Fact]
     public async Task GivenAFullJournal_WhenTheAppRetriesASaleItAlreadyRecorded_ThenTheRetryIsStillAccepted()
     {
         settings.MaxTransactions = 1;

@@ -69,7 +69,7 @@ public sealed class ScenarioTests : IDisposable
     [InlineData("""{ "at": 1, "target": "*", "action": "linkDown" }""", "linkDown needs link")]
     public void GivenAnInvalidStep_WhenLoaded_ThenTheErrorNamesTheFileAndTheStepNumber(string step, string problem)
     {
-        var path = Write($$"""{ "steps": [ {{ValidStep}}, {{ValidStep}}, {{step}} ] }""");
+        var path = Write($$"""{ "name": "bad step", "steps": [ {{ValidStep}}, {{ValidStep}}, {{step}} ] }""");
 
         var error = Assert.Throws<InvalidOperationException>(() => Scenario.Load(path));
 
@@ -78,8 +78,9 @@ public sealed class ScenarioTests : IDisposable
 
     [Theory]
     [InlineData("{ not json")]
-    [InlineData("""{ "steps": [ { "at": 1, "target": "*", "action": "meteorStrike" } ] }""")]
-    [InlineData("""{ "steps": [ { "at": 1, "action": "tamper" } ] }""")]
+    [InlineData("""{ "name": "x", "steps": [ { "at": 1, "target": "*", "action": "meteorStrike" } ] }""")]
+    [InlineData("""{ "name": "x", "steps": [ { "at": 1, "action": "tamper" } ] }""")]
+    [InlineData("""{ "name": "x", "steps": null }""")]
     [InlineData("""{ "name": "no steps" }""")]
     public void GivenAFileThatIsNotAScenario_WhenLoaded_ThenTheErrorNamesTheFile(string json)
     {
