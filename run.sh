@@ -5,7 +5,7 @@
 #
 # Knobs (environment):
 #   POSOPS__Agent__Simulation__Terminals (50), ...__Stores (5), ...__FaultEverySeconds (5),
-#   ...__HeartbeatIntervalSeconds (15)            the simulated fleet
+#   POSOPS__Agent__HeartbeatIntervalSeconds (15), ...__Simulation__ScenarioFile   the simulated fleet
 #   POSOPS_RUN_SECONDS (0 = until Ctrl-C)         stop by itself after this many seconds
 #   POSOPS_WEBHOOK_SECRET (random)                 secret that signs webhook alerts
 set -euo pipefail
