@@ -17,6 +17,9 @@ public interface ITerminalProbes
     /// <summary>Signal of a radio link, 0-100, or null.</summary>
     int? SignalPercent(string link);
 
+    /// <summary>True when the local gateway (the store's router) answers over the active link.</summary>
+    bool GatewayReachable(string activeLink);
+
     /// <summary>True when the payment host answers over the active link.</summary>
     bool PaymentHostReachable(string activeLink);
 

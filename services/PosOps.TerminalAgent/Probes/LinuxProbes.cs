@@ -11,11 +11,12 @@ namespace PosOps.TerminalAgent.Probes;
 /// payment host by a TCP connect; display, printer, keypad, card reader and software as the payment
 /// app last reported them through the local interface (it sees them, the OS does not).
 /// </summary>
-public sealed class LinuxProbes(DeviceOptions device, string sysRoot = "/sys") : ITerminalProbes
+public sealed class LinuxProbes(DeviceOptions device, string sysRoot = "/sys", string procRoot = "/proc") : ITerminalProbes
 {
     private static readonly string[] AppReported = ["display", "printer", "keypad", "card-reader", "software"];
     private readonly ConcurrentDictionary<string, ComponentHealth> reported = new(StringComparer.Ordinal);
     private (DateTimeOffset At, bool Up) paymentHost = (DateTimeOffset.MinValue, true);
+    private (DateTimeOffset At, bool Up) gatewayCheck = (DateTimeOffset.MinValue, true);
 
     public string AppVersion { get; set; } = "unknown";
 
@@ -38,6 +39,46 @@ public sealed class LinuxProbes(DeviceOptions device, string sysRoot = "/sys") :
             StringComparer.Ordinal);
 
     public int? SignalPercent(string link) => null;
+
+    public bool GatewayReachable(string activeLink)
+    {
+        var gateway = DefaultGateway();
+        if (gateway is null)
+        {
+            return false;
+        }
+
+        var now = DateTimeOffset.UtcNow;
+        if (now - gatewayCheck.At < TimeSpan.FromSeconds(10))
+        {
+            return gatewayCheck.Up;
+        }
+
+        bool up;
+        try
+        {
+            using var ping = new System.Net.NetworkInformation.Ping();
+            up = ping.Send(gateway, 1000).Status == System.Net.NetworkInformation.IPStatus.Success;
+        }
+        catch (System.Net.NetworkInformation.PingException)
+        {
+            up = false;
+        }
+
+        gatewayCheck = (now, up);
+        return up;
+    }
+
+    /// <summary>The default route's gateway from /proc/net/route (little-endian hex), or null.</summary>
+    private System.Net.IPAddress? DefaultGateway()
+    {
+        var routes = ReadText(Path.Combine(procRoot, "net", "route"));
+        var line = routes?.Split('\n').Skip(1).Select(l => l.Split('\t', StringSplitOptions.RemoveEmptyEntries))
+            .FirstOrDefault(f => f.Length > 2 && f[1] == "00000000");
+        return line is null || !uint.TryParse(line[2], NumberStyles.HexNumber, CultureInfo.InvariantCulture, out var raw)
+            ? null
+            : new System.Net.IPAddress(raw);
+    }
 
     public bool PaymentHostReachable(string activeLink)
     {

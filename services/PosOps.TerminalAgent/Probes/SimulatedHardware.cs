@@ -17,6 +17,7 @@ public sealed class SimulatedHardware : ITerminalProbes
     private readonly Dictionary<string, bool> links;
     private readonly Dictionary<string, int> signal = new(StringComparer.Ordinal) { ["wifi"] = 80, ["cellular"] = 65, ["hotspot"] = 50 };
     private bool paymentHostUp = true;
+    private bool gatewayUp = true;
 
     public SimulatedHardware(IEnumerable<string> links) =>
         this.links = links.ToDictionary(l => l, _ => true, StringComparer.Ordinal);
@@ -31,7 +32,7 @@ public sealed class SimulatedHardware : ITerminalProbes
         {
             lock (gate)
             {
-                return faults.Count > 0 || links.Values.Any(up => !up) || !paymentHostUp;
+                return faults.Count > 0 || links.Values.Any(up => !up) || !paymentHostUp || !gatewayUp;
             }
         }
     }
@@ -62,11 +63,28 @@ public sealed class SimulatedHardware : ITerminalProbes
         }
     }
 
+    public bool GatewayReachable(string activeLink)
+    {
+        lock (gate)
+        {
+            // The store's router serves wired and WiFi links; mobile data does not go through it.
+            return gatewayUp || activeLink is "cellular" or "hotspot";
+        }
+    }
+
+    public void SetGateway(bool up)
+    {
+        lock (gate)
+        {
+            gatewayUp = up;
+        }
+    }
+
     public bool PaymentHostReachable(string activeLink)
     {
         lock (gate)
         {
-            return paymentHostUp;
+            return paymentHostUp && (gatewayUp || activeLink is "cellular" or "hotspot");
         }
     }
 

@@ -137,6 +137,10 @@ public sealed partial class FleetSimulator(
                     hardware.SetLink(step.Link!, false);
                     undo = () => hardware.SetLink(step.Link!, true);
                     break;
+                case ScenarioAction.GatewayDown:
+                    hardware.SetGateway(false);
+                    undo = () => hardware.SetGateway(true);
+                    break;
                 case ScenarioAction.PaymentHostDown:
                     hardware.SetPaymentHost(false);
                     undo = () => hardware.SetPaymentHost(true);

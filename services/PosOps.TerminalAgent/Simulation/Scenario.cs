@@ -15,6 +15,9 @@ public enum ScenarioAction
     /// <summary>The payment host stops answering (sales go to the offline journal).</summary>
     PaymentHostDown,
 
+    /// <summary>The store's router stops answering (wired and WiFi terminals lose the gateway).</summary>
+    GatewayDown,
+
     /// <summary>The terminal loses power: it falls silent.</summary>
     PowerLoss,
 

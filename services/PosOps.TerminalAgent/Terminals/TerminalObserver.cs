@@ -59,6 +59,10 @@ public sealed class TerminalObserver(NetworkPolicy policy)
         {
             network = new ComponentHealth("network", ComponentStatus.Faulted, NetworkPolicy.DownCode(preferred ?? "wifi"));
         }
+        else if (!terminal.Probes.GatewayReachable(active))
+        {
+            network = new ComponentHealth("network", ComponentStatus.Faulted, "GATEWAY_UNREACHABLE");
+        }
         else if (!terminal.Probes.PaymentHostReachable(active))
         {
             network = new ComponentHealth("network", ComponentStatus.Faulted, "PAYMENT_HOST_UNREACHABLE");
