@@ -45,7 +45,7 @@ public sealed class OfflineJournal(AgentStore store, AgentOutbox outbox, IOption
 
         return await store.WriteAsync<JournalRefusal?>((c, t) =>
         {
-            using var exists = c.Command(t, "select 1 from offline_journal where transaction_id = $id", ("$id", transaction.TransactionId));
+            using var exists = c.Command(t, "select 1 from offline_journal where device_id = $d and transaction_id = $id", ("$d", deviceId), ("$id", transaction.TransactionId));
             if (exists.ExecuteScalar() is not null)
             {
                 return null;
@@ -123,7 +123,8 @@ public sealed class OfflineJournal(AgentStore store, AgentOutbox outbox, IOption
             }
 
             var now = clock.GetUtcNow();
-            using (var mark = c.Command(t, "update offline_journal set queued_at = $now where transaction_id = $id", ("$now", now.ToString("O", CultureInfo.InvariantCulture)), ("$id", "")))
+            using (var mark = c.Command(t, "update offline_journal set queued_at = $now where device_id = $d and transaction_id = $id",
+                ("$now", now.ToString("O", CultureInfo.InvariantCulture)), ("$d", deviceId), ("$id", "")))
             {
                 foreach (var transaction in batch)
                 {
@@ -144,10 +145,10 @@ public sealed class OfflineJournal(AgentStore store, AgentOutbox outbox, IOption
         return queued;
     }
 
-    /// <summary>Everything the journal ever held for a device, per currency (what the server must end up with).</summary>
+    /// <summary>Everything of a device queued for upload so far, this batch included, per currency: what the server must now hold.</summary>
     private static List<CurrencyTotal> Totals(SqliteConnection c, SqliteTransaction t, string deviceId)
     {
-        using var command = c.Command(t, "select currency, amount from offline_journal where device_id = $d", ("$d", deviceId));
+        using var command = c.Command(t, "select currency, amount from offline_journal where device_id = $d and queued_at is not null", ("$d", deviceId));
         using var reader = command.ExecuteReader();
         var totals = new SortedDictionary<string, (int Count, decimal Amount)>(StringComparer.Ordinal);
         while (reader.Read())

@@ -20,10 +20,26 @@ public sealed record OutboxRow(long Id, string DeviceId, string Type, string Exc
 /// device's next sequence number, and leaves only after the broker confirmed it. So nothing
 /// produced during a broker or network outage, or before a kill -9, is lost, and order per device holds.
 /// </summary>
-public sealed class AgentOutbox(AgentStore store, IDeviceKeys keys, IOptions<AgentStoreOptions> options, TimeProvider clock)
+public sealed class AgentOutbox
 {
     private readonly SemaphoreSlim pending = new(0, 1);
     private readonly Dictionary<string, long> sequences = new(StringComparer.Ordinal);
+    private readonly AgentStore store;
+    private readonly IDeviceKeys keys;
+    private readonly IOptions<AgentStoreOptions> options;
+    private readonly TimeProvider clock;
+
+    public AgentOutbox(AgentStore store, IDeviceKeys keys, IOptions<AgentStoreOptions> options, TimeProvider clock)
+    {
+        ArgumentNullException.ThrowIfNull(store);
+        this.store = store;
+        this.keys = keys;
+        this.options = options;
+        this.clock = clock;
+
+        // Sequences taken inside a transaction that later rolls back (e.g. a journal upload) were never stored.
+        store.RolledBack += sequences.Clear;
+    }
 
     /// <summary>Stores the messages; returns them with their sequence numbers.</summary>
     public async Task<IReadOnlyList<IAgentMessage>> EnqueueAsync(IReadOnlyList<Outgoing> items, CancellationToken cancellationToken)

@@ -40,13 +40,14 @@ public sealed class AgentStore : IAsyncDisposable
                 device_id text primary key,
                 sequence integer not null);
             create table if not exists offline_journal (
-                transaction_id text primary key,
                 device_id text not null,
+                transaction_id text not null,
                 amount text not null,
                 currency text not null,
                 taken_at text not null,
                 reference text,
-                queued_at text);
+                queued_at text,
+                primary key (device_id, transaction_id));
             create index if not exists offline_journal_pending on offline_journal (device_id, queued_at);
             create table if not exists handled_commands (
                 command_id text primary key,
@@ -56,6 +57,9 @@ public sealed class AgentStore : IAsyncDisposable
     }
 
     public string FilePath { get; }
+
+    /// <summary>Raised when a write transaction rolls back, so in-memory caches of its effects can be dropped.</summary>
+    public event Action? RolledBack;
 
     /// <summary>Runs <paramref name="work"/> alone on the connection, inside one transaction.</summary>
     public async Task<T> WriteAsync<T>(Func<SqliteConnection, SqliteTransaction, T> work, CancellationToken cancellationToken)
@@ -67,10 +71,18 @@ public sealed class AgentStore : IAsyncDisposable
             // SQLite work is synchronous by nature; it is short and runs alone under the gate.
 #pragma warning disable VSTHRD103
             using var transaction = connection.BeginTransaction();
-            var result = work(connection, transaction);
-            transaction.Commit();
+            try
+            {
+                var result = work(connection, transaction);
+                transaction.Commit();
+                return result;
+            }
+            catch
+            {
+                RolledBack?.Invoke();
+                throw;
+            }
 #pragma warning restore VSTHRD103
-            return result;
         }
         finally
         {

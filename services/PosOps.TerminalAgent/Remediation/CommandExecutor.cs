@@ -54,7 +54,7 @@ public sealed class CommandExecutor(TerminalObserver observer, OfflineJournal.Of
             return new CommandOutcome(CommandStatus.Refused, "switchNetwork needs a target link", []);
         }
 
-        var (state, change, refusal) = observer.Policy.SwitchTo(terminal.Link, link, terminal.Probes.ReadLinks());
+        var (state, change, refusal) = observer.Policy.SwitchTo(terminal.Link, link, TerminalObserver.UsableLinks(terminal));
         if (refusal is not null)
         {
             return new CommandOutcome(CommandStatus.Failed, refusal, []);
@@ -73,7 +73,7 @@ public sealed class CommandExecutor(TerminalObserver observer, OfflineJournal.Of
 
     private CommandOutcome SelfTest(Terminal terminal)
     {
-        var components = observer.Components(terminal, terminal.Probes.ReadLinks());
+        var components = observer.Components(terminal, TerminalObserver.UsableLinks(terminal));
         var faults = components.Where(c => c.Status != ComponentStatus.Ok).ToList();
         var detail = string.Join(", ", components.Select(c => c.Status == ComponentStatus.Ok ? $"{c.Component} ok" : $"{c.Component} {c.Code}"));
         return new CommandOutcome(faults.Count == 0 ? CommandStatus.Succeeded : CommandStatus.Failed, detail, []);

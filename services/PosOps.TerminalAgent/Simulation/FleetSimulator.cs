@@ -170,7 +170,7 @@ public sealed partial class FleetSimulator(
 
             nextSale[terminal.DeviceId] = now.AddSeconds(-Math.Log(1 - random.NextDouble()) * every);
             var amount = Math.Round((decimal)(5 + (random.NextDouble() * 195)), 2);
-            var refusal = await journal.RecordAsync(terminal.DeviceId, new OfflineTransaction($"{terminal.DeviceId}-{Guid.CreateVersion7(now):N}", amount, "CNY", now, "simulated sale"), cancellationToken);
+            var refusal = await journal.RecordAsync(terminal.DeviceId, new OfflineTransaction($"sim-{Guid.CreateVersion7(now):N}", amount, "CNY", now, "simulated sale"), cancellationToken);
             if (refusal is not null)
             {
                 LogSaleRefused(terminal.DeviceId, refusal.Reason);

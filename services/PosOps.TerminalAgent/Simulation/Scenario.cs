@@ -40,7 +40,7 @@ public sealed record ScenarioStep(
     string? Link = null);
 
 /// <summary>A scenario file: steps plus an optional name.</summary>
-public sealed record Scenario(string? Name, IReadOnlyList<ScenarioStep> Steps)
+public sealed record Scenario(IReadOnlyList<ScenarioStep> Steps, string? Name = null)
 {
     public static Scenario Load(string path)
     {

@@ -26,7 +26,7 @@ public sealed partial class AgentRuntime(
         foreach (var terminal in fleet.Terminals)
         {
             // Start on the best link without announcing a "switch", and spread first heartbeats over one interval.
-            terminal.Link = observer.Policy.Decide(terminal.Link, terminal.Probes.ReadLinks(), start).State;
+            terminal.Link = observer.Policy.Decide(terminal.Link, TerminalObserver.UsableLinks(terminal), start).State;
             terminal.NextHeartbeatAt = start + (interval * Random.Shared.NextDouble());
         }
 

@@ -17,7 +17,7 @@ public sealed class TerminalObserver(NetworkPolicy policy)
         ArgumentNullException.ThrowIfNull(terminal);
         ArgumentNullException.ThrowIfNull(outgoing);
         var id = terminal.Identity;
-        var links = terminal.Probes.ReadLinks();
+        var links = UsableLinks(terminal);
         var (link, change) = policy.Decide(terminal.Link, links, now);
         terminal.Link = link;
         if (change is not null)
@@ -47,6 +47,16 @@ public sealed class TerminalObserver(NetworkPolicy policy)
         }
     }
 
+    /// <summary>
+    /// Links the terminal can trade over: up, and with a gateway that answers (a dead store router
+    /// makes wired and WiFi useless while mobile data still works, so the policy fails over).
+    /// </summary>
+    public static IReadOnlyDictionary<string, bool> UsableLinks(Terminal terminal)
+    {
+        ArgumentNullException.ThrowIfNull(terminal);
+        return terminal.Probes.ReadLinks().ToDictionary(l => l.Key, l => l.Value && terminal.Probes.GatewayReachable(l.Key), StringComparer.Ordinal);
+    }
+
     /// <summary>The probes' components plus the network component, which the links decide.</summary>
     public IReadOnlyList<ComponentHealth> Components(Terminal terminal, IReadOnlyDictionary<string, bool> links)
     {
@@ -57,7 +67,8 @@ public sealed class TerminalObserver(NetworkPolicy policy)
         var preferred = policy.Order.FirstOrDefault(links.ContainsKey);
         if (active == LinkState.None)
         {
-            network = new ComponentHealth("network", ComponentStatus.Faulted, NetworkPolicy.DownCode(preferred ?? "wifi"));
+            var cause = preferred is not null && terminal.Probes.ReadLinks().GetValueOrDefault(preferred) ? "GATEWAY_UNREACHABLE" : NetworkPolicy.DownCode(preferred ?? "wifi");
+            network = new ComponentHealth("network", ComponentStatus.Faulted, cause);
         }
         else if (!terminal.Probes.GatewayReachable(active))
         {
@@ -69,8 +80,9 @@ public sealed class TerminalObserver(NetworkPolicy policy)
         }
         else if (preferred is not null && preferred != active && !links.GetValueOrDefault(preferred))
         {
-            // Trading on a backup link: degraded, and the guide wants the failed link fixed.
-            network = new ComponentHealth("network", ComponentStatus.Degraded, NetworkPolicy.DownCode(preferred));
+            // Trading on a backup link: degraded, and the guide wants the failed link (or router) fixed.
+            var cause = terminal.Probes.ReadLinks().GetValueOrDefault(preferred) ? "GATEWAY_UNREACHABLE" : NetworkPolicy.DownCode(preferred);
+            network = new ComponentHealth("network", ComponentStatus.Degraded, cause);
         }
         else if (active == "wifi" && terminal.Probes.SignalPercent(active) is < 20)
         {

@@ -84,7 +84,7 @@ public sealed record FaultCleared(
 /// <summary>Edge-triggered: the terminal moved to another network link (failover or failback).</summary>
 /// <param name="From">Link it left: <c>ethernet</c>, <c>wifi</c>, <c>cellular</c>, <c>hotspot</c>, or <c>none</c>.</param>
 /// <param name="To">Link it uses now, or <c>none</c> when every link is down.</param>
-/// <param name="Reason">Why: <c>failover</c>, <c>failback</c>, or <c>command</c>.</param>
+/// <param name="Reason">Why: <c>failover</c>, <c>failback</c>, <c>recovered</c> (a link is back after none was), or <c>command</c>.</param>
 public sealed record NetworkSwitched(
     Guid MessageId,
     string DeviceId,
@@ -133,8 +133,9 @@ public sealed record OfflineTransaction(string TransactionId, decimal Amount, st
 public sealed record CurrencyTotal(string Currency, int Count, decimal Amount);
 
 /// <summary>
-/// A batch of offline transactions uploaded on recovery. <see cref="JournalTotals"/> is what the
-/// terminal's journal holds in all (uploaded before and now), so IncidentService can reconcile.
+/// A batch of offline transactions uploaded on recovery. <see cref="JournalTotals"/> covers every
+/// transaction of the device queued for upload so far (earlier batches and this one), so
+/// IncidentService can check that it now holds exactly that.
 /// </summary>
 public sealed record OfflineTransactionsUploaded(
     Guid MessageId,

@@ -52,6 +52,7 @@ public sealed class AgentTests(TestServers servers) : SystemTest(servers)
         agent.Hardware(Terminal).Mend("printer");
 
         await WaitForEventAsync(Terminal, "incident_resolved");
+        await Wait.UntilAsync(async () => (await System.Api.GetAsync($"/api/devices/{Terminal}")).IsSuccessStatusCode, TimeSpan.FromSeconds(10), "a heartbeat");
         var device = await System.GetJsonAsync($"/api/devices/{Terminal}");
         Assert.Equal("wifi", device.GetProperty("health").GetProperty("network").GetProperty("mode").GetString());
     }

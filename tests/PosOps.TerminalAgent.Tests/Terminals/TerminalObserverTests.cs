@@ -187,6 +187,37 @@ public class TerminalObserverTests
     }
 
     [Fact]
+    public void GivenTheStoreRouterStopsAnswering_WhenObservedOnWifi_ThenTheTerminalMovesToCellularAndReportsTheGateway()
+    {
+        hardware.SetGateway(up: false);
+
+        var messages = Observe(T0.AddSeconds(3), heartbeatDue: false);
+
+        var switched = Assert.IsType<NetworkSwitched>(messages[0]);
+        Assert.Equal(("wifi", "cellular", "failover"), (switched.From, switched.To, switched.Reason));
+        var fault = Assert.IsType<FaultReported>(Assert.Single(messages.Skip(1)));
+        Assert.Equal(("network", "GATEWAY_UNREACHABLE"), (fault.Component, fault.Code));
+        Assert.True(TerminalObserver.CanReachPaymentHost(terminal), "mobile data does not go through the store's router");
+    }
+
+    [Fact]
+    public void GivenAWifiOnlyTerminal_WhenTheStoreRouterStopsAnswering_ThenGatewayUnreachableIsReportedAndPaymentsAreOffline()
+    {
+        var wifiOnly = new Terminal(new TerminalIdentity("S01-T009", "S01", "PX-7", "SN9"), new SimulatedHardware(["wifi"]));
+        var observer = new TerminalObserver(new NetworkPolicy(NetworkPolicy.DefaultOrder, TimeSpan.FromSeconds(60)));
+        wifiOnly.Link = LinkState.Start("wifi");
+        ((SimulatedHardware)wifiOnly.Probes).SetGateway(up: false);
+        var messages = new List<Outgoing>();
+
+        observer.Observe(wifiOnly, T0, heartbeatDue: false, journalDepth: 0, messages);
+
+        var built = messages.Select((m, i) => m.Create(i + 1)).ToList();
+        Assert.Equal(("wifi", "none"), (Assert.IsType<NetworkSwitched>(built[0]).From, ((NetworkSwitched)built[0]).To));
+        Assert.Equal(("network", "GATEWAY_UNREACHABLE"), (((FaultReported)built[1]).Component, ((FaultReported)built[1]).Code));
+        Assert.False(TerminalObserver.CanReachPaymentHost(wifiOnly));
+    }
+
+    [Fact]
     public void GivenWeakWifi_WhenObserved_ThenTheNetworkIsDegradedWifiWeak()
     {
         hardware.SetSignal("wifi", 15);
