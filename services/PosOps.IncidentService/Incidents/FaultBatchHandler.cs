@@ -12,30 +12,17 @@ namespace PosOps.IncidentService.Incidents;
 /// fetched once with its version, decided in message order, and appended with an expected-version
 /// check, so two replicas never both write the same change (design principle 4).
 /// </summary>
-public sealed partial class FaultBatchHandler(IDocumentStore store, TimeProvider clock, ILogger<FaultBatchHandler> logger) : IAgentBatchHandler
+public sealed class FaultBatchHandler(IDocumentStore store, TimeProvider clock, ILogger<FaultBatchHandler> logger) : IAgentBatchHandler
 {
-    private const int MaxAttempts = 5;
-
     public string Queue => WireNames.FaultQueue;
 
     public IReadOnlyList<string> AcceptedTypes { get; } =
         [AgentMessageTypes.FaultReported, AgentMessageTypes.FaultCleared, AgentMessageTypes.NetworkSwitched, AgentMessageTypes.CommandResult];
 
-    public async Task HandleAsync(IReadOnlyList<IAgentMessage> batch, CancellationToken cancellationToken)
+    public Task HandleAsync(IReadOnlyList<IAgentMessage> batch, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(batch);
-        for (var attempt = 1; ; attempt++)
-        {
-            try
-            {
-                await TryHandleAsync(batch, cancellationToken);
-                return;
-            }
-            catch (Exception e) when (IsConcurrencyConflict(e) && attempt < MaxAttempts)
-            {
-                LogConflict(attempt, e.Message);
-            }
-        }
+        return OptimisticRetry.RunAsync(() => TryHandleAsync(batch, cancellationToken), logger);
     }
 
     private async Task TryHandleAsync(IReadOnlyList<IAgentMessage> batch, CancellationToken cancellationToken)
@@ -76,12 +63,4 @@ public sealed partial class FaultBatchHandler(IDocumentStore store, TimeProvider
 
     private static Contracts.Incidents.Severity Severity(string component, string code) =>
         FaultCatalogue.TryFind(component, code, out var entry, out var problem) ? entry.Severity : throw new InvalidOperationException(problem);
-
-    private static bool IsConcurrencyConflict(Exception e) =>
-        e is JasperFx.ConcurrencyException or Marten.Exceptions.ConcurrentUpdateException
-        || e.GetType().Name.Contains("UnexpectedMaxEventId", StringComparison.Ordinal)
-        || e.InnerException is { } inner && IsConcurrencyConflict(inner);
-
-    [LoggerMessage(Level = LogLevel.Information, Message = "Version conflict on attempt {Attempt}, retrying: {Reason}")]
-    private partial void LogConflict(int attempt, string reason);
 }

@@ -12,29 +12,16 @@ namespace PosOps.IncidentService.OfflineTransactions;
 /// Offline-transaction uploads: each transaction is stored once (by id), and the device's stream
 /// records what arrived and whether the journal and the server now agree, in one transaction.
 /// </summary>
-public sealed partial class TransactionBatchHandler(IDocumentStore store, TimeProvider clock, ILogger<TransactionBatchHandler> logger) : IAgentBatchHandler
+public sealed class TransactionBatchHandler(IDocumentStore store, TimeProvider clock, ILogger<TransactionBatchHandler> logger) : IAgentBatchHandler
 {
-    private const int MaxAttempts = 5;
-
     public string Queue => WireNames.TransactionsQueue;
 
     public IReadOnlyList<string> AcceptedTypes { get; } = [AgentMessageTypes.OfflineTransactions];
 
-    public async Task HandleAsync(IReadOnlyList<IAgentMessage> batch, CancellationToken cancellationToken)
+    public Task HandleAsync(IReadOnlyList<IAgentMessage> batch, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(batch);
-        for (var attempt = 1; ; attempt++)
-        {
-            try
-            {
-                await TryHandleAsync(batch, cancellationToken);
-                return;
-            }
-            catch (Exception e) when (attempt < MaxAttempts && IsConflict(e))
-            {
-                LogConflict(attempt, e.Message);
-            }
-        }
+        return OptimisticRetry.RunAsync(() => TryHandleAsync(batch, cancellationToken), logger);
     }
 
     private async Task TryHandleAsync(IReadOnlyList<IAgentMessage> batch, CancellationToken cancellationToken)
@@ -75,13 +62,4 @@ public sealed partial class TransactionBatchHandler(IDocumentStore store, TimePr
 
         await session.SaveChangesAsync(cancellationToken);
     }
-
-    // Another replica stored the same transaction or appended to the stream first: reload and decide again.
-    private static bool IsConflict(Exception e) =>
-        e is JasperFx.ConcurrencyException or JasperFx.DocumentAlreadyExistsException
-        || e.GetType().Name.Contains("UnexpectedMaxEventId", StringComparison.Ordinal)
-        || (e.InnerException is { } inner && IsConflict(inner));
-
-    [LoggerMessage(Level = LogLevel.Information, Message = "Offline-transaction upload conflicted on attempt {Attempt}, retrying: {Reason}")]
-    private partial void LogConflict(int attempt, string reason);
 }
