@@ -6,6 +6,7 @@ using PosOps.IncidentService.OfflineTransactions;
 using PosOps.IncidentService.Publishing;
 using PosOps.IncidentService.Registry;
 using PosOps.IncidentService.Remediation;
+using PosOps.IncidentService.Timers;
 using PosOps.ServiceDefaults;
 
 namespace PosOps.IncidentService;
@@ -29,6 +30,7 @@ public static class IncidentServiceApp
         builder.AddLiveness();
         builder.AddIncidents();
         builder.AddOfflineTransactions();
+        builder.AddTimers();
         builder.AddPublishing();
         builder.Services.AddSingleton(TimeProvider.System);
         builder.Services.AddProblemDetails();
@@ -40,6 +42,7 @@ public static class IncidentServiceApp
         app.UseStatusCodePages();
         app.MapDefaultEndpoints();
         app.MapIncidentsApi();
+        app.MapIncidentActionsApi();
         app.MapDevicesApi();
         app.MapCommandsApi();
         return app;

@@ -15,15 +15,26 @@ public static class IncidentsApi
     }
 
     private static async Task<Results<Ok<IReadOnlyList<IncidentView>>, ProblemHttpResult>> ListAsync(
-        IQuerySession session, IncidentStatus? status, string? deviceId, string? storeId, CancellationToken cancellationToken, int limit = 100)
+        IQuerySession session, string? status, string? deviceId, string? storeId, CancellationToken cancellationToken, int limit = 100)
     {
+        IncidentStatus? wanted = null;
+        if (status is not null)
+        {
+            if (!Enum.TryParse<IncidentStatus>(status, ignoreCase: true, out var parsed) || int.TryParse(status, out _))
+            {
+                return TypedResults.Problem(title: $"status must be one of: {string.Join(", ", Enum.GetNames<IncidentStatus>().Select(n => n.ToLowerInvariant()))}", statusCode: StatusCodes.Status400BadRequest);
+            }
+
+            wanted = parsed;
+        }
+
         if (limit is < 1 or > 1000)
         {
             return TypedResults.Problem(title: "limit must be 1-1000", statusCode: StatusCodes.Status400BadRequest);
         }
 
         IQueryable<IncidentView> query = session.Query<IncidentView>();
-        if (status is { } s)
+        if (wanted is { } s)
         {
             query = query.Where(v => v.Status == s);
         }

@@ -4,18 +4,49 @@ using PosOps.Contracts.Incidents;
 
 namespace PosOps.IncidentService.Incidents;
 
-/// <summary>An incident still open on a device, keyed by its fault code.</summary>
-public sealed record OpenIncident(Guid IncidentId, string Component, string FaultCode, Severity Severity, DateTimeOffset OpenedAt);
+/// <summary>The guide's incident lifecycle.</summary>
+public enum IncidentStatus
+{
+    Open,
+    Acknowledged,
+    Mitigated,
+    Resolved,
+    Verified,
+    Closed,
+}
+
+/// <summary>
+/// An incident still in play on a device, keyed by its fault code: Open, Acknowledged, Mitigated, or
+/// Resolved and waiting for its follow-up check. A recurrence while Resolved reopens it.
+/// </summary>
+public sealed record TrackedIncident(
+    Guid IncidentId,
+    string Component,
+    string FaultCode,
+    Severity Severity,
+    IncidentStatus Status,
+    DateTimeOffset OpenedAt,
+    int FlapCount,
+    ImmutableList<DateTimeOffset> Reopens,
+    bool FlapEscalated);
 
 /// <summary>
 /// A device's write model, rebuilt from its stream. <see cref="LastSequence"/> is the highest agent
 /// sequence already reflected in the stream: anything at or below it is a replay.
 /// </summary>
-public sealed record Device(string Id, string? StoreId, long LastSequence, ImmutableDictionary<string, OpenIncident> OpenIncidents)
+public sealed record Device(string Id, string? StoreId, long LastSequence, ImmutableDictionary<string, TrackedIncident> ActiveIncidents)
 {
+    /// <summary>Incidents whose story is over (Verified, then Closed): they never change again.</summary>
+    public ImmutableDictionary<Guid, IncidentStatus> FinishedIncidents { get; init; } = ImmutableDictionary<Guid, IncidentStatus>.Empty;
+
     /// <summary>The link the terminal last said it uses.</summary>
     public string? ActiveLink { get; init; }
 
     /// <summary>Offline transactions received so far, per currency (for reconciliation).</summary>
     public ImmutableDictionary<string, CurrencyTotal> OfflineTotals { get; init; } = ImmutableDictionary<string, CurrencyTotal>.Empty;
+
+    /// <summary>False while the last offline upload left journal and server disagreeing.</summary>
+    public bool OfflineReconciled { get; init; } = true;
+
+    public TrackedIncident? FindActive(Guid incidentId) => ActiveIncidents.Values.FirstOrDefault(i => i.IncidentId == incidentId);
 }

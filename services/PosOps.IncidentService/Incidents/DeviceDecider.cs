@@ -5,35 +5,66 @@ using PosOps.Contracts.Incidents;
 
 namespace PosOps.IncidentService.Incidents;
 
-public abstract record DeviceCommand(Guid MessageId, string DeviceId, string StoreId, long Sequence, DateTimeOffset OccurredAt, DateTimeOffset Now);
+public abstract record DeviceCommand(string DeviceId, DateTimeOffset Now);
+
+/// <summary>Something the terminal's agent said; its sequence makes a replay or a late message harmless.</summary>
+public abstract record AgentReport(Guid MessageId, string DeviceId, string StoreId, long Sequence, DateTimeOffset OccurredAt, DateTimeOffset Now)
+    : DeviceCommand(DeviceId, Now);
 
 /// <summary>The agent reported a fault. <paramref name="NewIncidentId"/> is used only if an incident opens.</summary>
 public sealed record RecordFault(
     Guid MessageId, string DeviceId, string StoreId, long Sequence, string Component, string FaultCode, Severity Severity,
     DateTimeOffset OccurredAt, Guid NewIncidentId, DateTimeOffset Now)
-    : DeviceCommand(MessageId, DeviceId, StoreId, Sequence, OccurredAt, Now);
+    : AgentReport(MessageId, DeviceId, StoreId, Sequence, OccurredAt, Now);
 
 /// <summary>The agent reported that a fault cleared.</summary>
 public sealed record RecordFaultCleared(
     Guid MessageId, string DeviceId, string StoreId, long Sequence, string Component, string FaultCode,
     DateTimeOffset OccurredAt, DateTimeOffset Now)
-    : DeviceCommand(MessageId, DeviceId, StoreId, Sequence, OccurredAt, Now);
+    : AgentReport(MessageId, DeviceId, StoreId, Sequence, OccurredAt, Now);
 
 /// <summary>Ops or a runbook sends a remediation command to the terminal (server-side: no agent sequence).</summary>
 public sealed record IssueRemediationCommand(
     string DeviceId, Guid CommandId, CommandKind Command, string? Network, string? NoticeEn, string? NoticeZh, string IssuedBy, DateTimeOffset ExpiresAt, DateTimeOffset Now)
-    : DeviceCommand(CommandId, DeviceId, "", long.MaxValue, Now, Now);
+    : DeviceCommand(DeviceId, Now);
+
+/// <summary>Ops takes the incident.</summary>
+public sealed record AcknowledgeIncident(string DeviceId, Guid IncidentId, string By, DateTimeOffset Now) : DeviceCommand(DeviceId, Now);
+
+/// <summary>A workaround is in place (backup terminal, offline mode, other network).</summary>
+public sealed record MitigateIncident(string DeviceId, Guid IncidentId, string Workaround, string By, DateTimeOffset Now) : DeviceCommand(DeviceId, Now);
+
+/// <summary>Ops says the fault is gone (the follow-up check still has to pass).</summary>
+public sealed record ResolveIncident(string DeviceId, Guid IncidentId, string By, string? Note, DateTimeOffset Now) : DeviceCommand(DeviceId, Now);
+
+/// <summary>
+/// The follow-up timer: the incident stayed resolved for the whole window. <paramref name="JournalEmpty"/>
+/// says the terminal's offline journal has nothing left to upload (from its last heartbeat).
+/// </summary>
+public sealed record VerifyIncident(string DeviceId, Guid IncidentId, bool JournalEmpty, DateTimeOffset Now) : DeviceCommand(DeviceId, Now);
+
+/// <summary>The follow-up check found the store not trading normally.</summary>
+public sealed record FailFollowUp(string DeviceId, Guid IncidentId, string Reason, DateTimeOffset Now) : DeviceCommand(DeviceId, Now);
+
+/// <summary>Ops closes a verified incident.</summary>
+public sealed record CloseIncident(string DeviceId, Guid IncidentId, string By, DateTimeOffset Now) : DeviceCommand(DeviceId, Now);
+
+/// <summary>How often a fault may come back before the incident counts as flapping.</summary>
+public sealed record FlapPolicy(int Reopens, TimeSpan Window)
+{
+    public static readonly FlapPolicy Default = new(3, TimeSpan.FromHours(1));
+}
 
 /// <summary>The agent reported a network switch.</summary>
 public sealed record RecordNetworkSwitch(
     Guid MessageId, string DeviceId, string StoreId, long Sequence, string From, string To, string Reason, DateTimeOffset OccurredAt, DateTimeOffset Now)
-    : DeviceCommand(MessageId, DeviceId, StoreId, Sequence, OccurredAt, Now);
+    : AgentReport(MessageId, DeviceId, StoreId, Sequence, OccurredAt, Now);
 
 /// <summary>The agent answered a command.</summary>
 public sealed record RecordCommandResult(
     Guid MessageId, string DeviceId, string StoreId, long Sequence, Guid CommandId, CommandKind Command, CommandStatus Status, string Detail,
     long DurationMilliseconds, DateTimeOffset OccurredAt, DateTimeOffset Now)
-    : DeviceCommand(MessageId, DeviceId, StoreId, Sequence, OccurredAt, Now);
+    : AgentReport(MessageId, DeviceId, StoreId, Sequence, OccurredAt, Now);
 
 /// <summary>
 /// Offline transactions arrived. <paramref name="NewTransactions"/> are the ones the server did not
@@ -42,7 +73,7 @@ public sealed record RecordCommandResult(
 public sealed record RecordOfflineTransactions(
     Guid MessageId, string DeviceId, string StoreId, long Sequence, IReadOnlyList<OfflineTransaction> NewTransactions, int Duplicates,
     IReadOnlyList<CurrencyTotal> JournalTotals, DateTimeOffset OccurredAt, DateTimeOffset Now)
-    : DeviceCommand(MessageId, DeviceId, StoreId, Sequence, OccurredAt, Now);
+    : AgentReport(MessageId, DeviceId, StoreId, Sequence, OccurredAt, Now);
 
 /// <summary>
 /// Pure decide/evolve/initial for one device (the Decider pattern). Decide: state + command → events. An empty result means "nothing changed"
@@ -51,17 +82,31 @@ public sealed record RecordOfflineTransactions(
 public static class DeviceDecider
 {
     public static Device Initial(string deviceId) =>
-        new(deviceId, null, -1, ImmutableDictionary<string, OpenIncident>.Empty.WithComparers(StringComparer.Ordinal));
+        new(deviceId, null, -1, ImmutableDictionary<string, TrackedIncident>.Empty.WithComparers(StringComparer.Ordinal));
 
     public static Device Evolve(Device state, IDeviceEvent @event) => @event switch
     {
         FaultDetected e => state with { StoreId = e.StoreId, LastSequence = Math.Max(state.LastSequence, e.Sequence) },
         IncidentOpened e => state with
         {
-            OpenIncidents = state.OpenIncidents.SetItem(e.FaultCode, new OpenIncident(e.IncidentId, e.Component, e.FaultCode, e.Severity, e.OccurredAt)),
+            ActiveIncidents = state.ActiveIncidents.SetItem(e.FaultCode,
+                new TrackedIncident(e.IncidentId, e.Component, e.FaultCode, e.Severity, IncidentStatus.Open, e.OccurredAt, 0, [], false)),
         },
         FaultCleared e => state with { LastSequence = Math.Max(state.LastSequence, e.Sequence) },
-        IncidentResolved e => state with { OpenIncidents = state.OpenIncidents.Remove(e.FaultCode) },
+        IncidentAcknowledged e => Update(state, e.IncidentId, i => i with { Status = IncidentStatus.Acknowledged }),
+        IncidentMitigated e => Update(state, e.IncidentId, i => i with { Status = IncidentStatus.Mitigated }),
+        IncidentResolved e => Update(state, e.IncidentId, i => i with { Status = IncidentStatus.Resolved }),
+        IncidentReopened e => Update(state, e.IncidentId, i => i with { Status = IncidentStatus.Open, FlapCount = e.FlapCount, Reopens = i.Reopens.Add(e.OccurredAt) }),
+        IncidentEscalated e => e.Kind == IncidentEscalated.Flapping ? Update(state, e.IncidentId, i => i with { FlapEscalated = true }) : state,
+        FollowUpFailed => state,
+        IncidentVerified e => state.FindActive(e.IncidentId) is { } verified
+            ? state with
+            {
+                ActiveIncidents = state.ActiveIncidents.Remove(verified.FaultCode),
+                FinishedIncidents = state.FinishedIncidents.SetItem(e.IncidentId, IncidentStatus.Verified),
+            }
+            : state,
+        IncidentClosed e => state with { FinishedIncidents = state.FinishedIncidents.SetItem(e.IncidentId, IncidentStatus.Closed) },
         NetworkSwitched e => state with { ActiveLink = e.To, LastSequence = Math.Max(state.LastSequence, e.Sequence) },
         CommandIssued => state,
         CommandAnswered e => state with { LastSequence = Math.Max(state.LastSequence, e.Sequence) },
@@ -69,6 +114,7 @@ public static class DeviceDecider
         {
             LastSequence = Math.Max(state.LastSequence, e.Sequence),
             OfflineTotals = Add(state.OfflineTotals, e.Totals),
+            OfflineReconciled = e.Reconciled,
         },
         _ => throw new InvalidOperationException($"Device cannot evolve with {@event.GetType().Name}"),
     };
@@ -106,34 +152,55 @@ public static class DeviceDecider
     public static Device Rebuild(string deviceId, IEnumerable<IDeviceEvent> events) =>
         events.Aggregate(Initial(deviceId), Evolve);
 
-    public static IDeviceEvent[] Decide(DeviceCommand command, Device state)
+    public static IDeviceEvent[] Decide(DeviceCommand command, Device state) => Decide(command, state, FlapPolicy.Default);
+
+    public static IDeviceEvent[] Decide(DeviceCommand command, Device state, FlapPolicy flapping)
     {
         ArgumentNullException.ThrowIfNull(command);
         ArgumentNullException.ThrowIfNull(state);
+        ArgumentNullException.ThrowIfNull(flapping);
         if (!string.Equals(command.DeviceId, state.Id, StringComparison.Ordinal))
         {
             throw new InvalidOperationException($"Command for device '{command.DeviceId}' sent to stream '{state.Id}'");
         }
 
-        if (command is not IssueRemediationCommand && command.Sequence <= state.LastSequence)
+        if (command is AgentReport report && report.Sequence <= state.LastSequence)
         {
             return [];
         }
 
         return command switch
         {
-            RecordFault c when state.OpenIncidents.ContainsKey(c.FaultCode) => [],
+            RecordFault c when state.ActiveIncidents.TryGetValue(c.FaultCode, out var active) => active.Status == IncidentStatus.Resolved
+                ? [new FaultDetected(c.DeviceId, c.StoreId, c.Component, c.FaultCode, c.Severity, c.MessageId, c.Sequence, c.OccurredAt),
+                   .. Reopen(state, active, "the fault came back before the follow-up check", c.OccurredAt, flapping)]
+                : [],
             RecordFault c =>
             [
                 new FaultDetected(c.DeviceId, c.StoreId, c.Component, c.FaultCode, c.Severity, c.MessageId, c.Sequence, c.OccurredAt),
                 new IncidentOpened(c.DeviceId, c.NewIncidentId, c.StoreId, c.Component, c.FaultCode, c.Severity, c.OccurredAt),
             ],
-            RecordFaultCleared c when state.OpenIncidents.TryGetValue(c.FaultCode, out var open) =>
+            RecordFaultCleared c when state.ActiveIncidents.TryGetValue(c.FaultCode, out var open) && open.Status != IncidentStatus.Resolved =>
             [
                 new FaultCleared(c.DeviceId, c.Component, c.FaultCode, c.MessageId, c.Sequence, c.OccurredAt),
                 new IncidentResolved(c.DeviceId, open.IncidentId, c.StoreId, c.FaultCode, "fault cleared by the device", c.OccurredAt),
             ],
             RecordFaultCleared => [],
+            AcknowledgeIncident c => Active(state, c.IncidentId).Status == IncidentStatus.Open
+                ? [new IncidentAcknowledged(c.DeviceId, c.IncidentId, c.By, c.Now)]
+                : [],
+            MitigateIncident c => Active(state, c.IncidentId).Status is IncidentStatus.Open or IncidentStatus.Acknowledged
+                ? [new IncidentMitigated(c.DeviceId, c.IncidentId, c.Workaround, c.By, c.Now)]
+                : [],
+            ResolveIncident c => Active(state, c.IncidentId) is { Status: not IncidentStatus.Resolved } toResolve
+                ? [new IncidentResolved(c.DeviceId, c.IncidentId, state.StoreId ?? "", toResolve.FaultCode,
+                    string.IsNullOrWhiteSpace(c.Note) ? $"resolved by {c.By}" : $"resolved by {c.By}: {c.Note}", c.Now, c.By)]
+                : [],
+            VerifyIncident c => Verify(state, c),
+            FailFollowUp c => state.FindActive(c.IncidentId) is { Status: IncidentStatus.Resolved } failed
+                ? [new FollowUpFailed(c.DeviceId, c.IncidentId, c.Reason, c.Now), .. Reopen(state, failed, "follow-up check failed: " + c.Reason, c.Now, flapping)]
+                : [],
+            CloseIncident c => Close(state, c),
             IssueRemediationCommand c when c.ExpiresAt <= c.Now => throw new InvalidOperationException("the command would expire before it is sent"),
             IssueRemediationCommand c => [new CommandIssued(c.DeviceId, c.CommandId, c.Command, c.Network, c.NoticeEn, c.NoticeZh, c.IssuedBy, c.ExpiresAt, c.Now)],
             RecordNetworkSwitch c => [new NetworkSwitched(c.DeviceId, c.From, c.To, c.Reason, c.MessageId, c.Sequence, c.OccurredAt)],
@@ -142,4 +209,55 @@ public static class DeviceDecider
             _ => throw new InvalidOperationException($"Unknown device command {command.GetType().Name}"),
         };
     }
+
+    /// <summary>An incident still in play, or a refusal that says why not (finished incidents never change).</summary>
+    private static TrackedIncident Active(Device state, Guid incidentId) =>
+        state.FindActive(incidentId) ?? throw new InvalidOperationException(state.FinishedIncidents.TryGetValue(incidentId, out var status)
+            ? $"incident {incidentId} is {status} and can no longer change"
+            : $"no incident {incidentId} on device {state.Id}");
+
+    private static IDeviceEvent[] Verify(Device state, VerifyIncident c)
+    {
+        if (state.FindActive(c.IncidentId) is not { Status: IncidentStatus.Resolved })
+        {
+            return []; // reopened meanwhile, or already verified: a stale follow-up timer
+        }
+
+        if (!c.JournalEmpty || !state.OfflineReconciled)
+        {
+            throw new InvalidOperationException("offline transactions are not reconciled yet; the follow-up check waits for them");
+        }
+
+        return [new IncidentVerified(c.DeviceId, c.IncidentId, c.Now)];
+    }
+
+    private static IDeviceEvent[] Close(Device state, CloseIncident c)
+    {
+        if (state.FinishedIncidents.TryGetValue(c.IncidentId, out var finished))
+        {
+            return finished == IncidentStatus.Verified ? [new IncidentClosed(c.DeviceId, c.IncidentId, c.By, c.Now)] : [];
+        }
+
+        throw new InvalidOperationException(state.FindActive(c.IncidentId) is { } notYet
+            ? $"incident {c.IncidentId} is {notYet.Status}; only a verified incident can be closed"
+            : $"no incident {c.IncidentId} on device {state.Id}");
+    }
+
+    /// <summary>Reopen; reaching the flap threshold within the window escalates once, as flapping.</summary>
+    private static IEnumerable<IDeviceEvent> Reopen(Device state, TrackedIncident incident, string reason, DateTimeOffset at, FlapPolicy flapping)
+    {
+        var flaps = incident.FlapCount + 1;
+        yield return new IncidentReopened(state.Id, incident.IncidentId, incident.FaultCode, flaps, reason, at);
+        var recent = incident.Reopens.Count(r => at - r <= flapping.Window) + 1;
+        if (!incident.FlapEscalated && recent >= flapping.Reopens)
+        {
+            yield return new IncidentEscalated(state.Id, incident.IncidentId, IncidentEscalated.Flapping,
+                $"{recent} reopens within {flapping.Window.TotalMinutes:0} minutes", at);
+        }
+    }
+
+    private static Device Update(Device state, Guid incidentId, Func<TrackedIncident, TrackedIncident> change) =>
+        state.FindActive(incidentId) is { } incident
+            ? state with { ActiveIncidents = state.ActiveIncidents.SetItem(incident.FaultCode, change(incident)) }
+            : state;
 }

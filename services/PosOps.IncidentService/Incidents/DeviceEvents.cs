@@ -47,7 +47,8 @@ public sealed record IncidentResolved(
     string StoreId,
     string FaultCode,
     string Reason,
-    DateTimeOffset OccurredAt) : IDeviceEvent;
+    DateTimeOffset OccurredAt,
+    string By = "device") : IDeviceEvent;
 
 /// <summary>The terminal moved to another link (failover, failback, or on command).</summary>
 public sealed record NetworkSwitched(

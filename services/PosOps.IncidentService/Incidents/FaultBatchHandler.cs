@@ -3,7 +3,9 @@ using Marten;
 using PosOps.Contracts;
 using PosOps.Contracts.Agent;
 using Wire = PosOps.Contracts.Agent;
+using Microsoft.Extensions.Options;
 using PosOps.IncidentService.AgentInbox;
+using PosOps.IncidentService.Timers;
 
 namespace PosOps.IncidentService.Incidents;
 
@@ -12,7 +14,7 @@ namespace PosOps.IncidentService.Incidents;
 /// fetched once with its version, decided in message order, and appended with an expected-version
 /// check, so two replicas never both write the same change (design principle 4).
 /// </summary>
-public sealed class FaultBatchHandler(IDocumentStore store, TimeProvider clock, ILogger<FaultBatchHandler> logger) : IAgentBatchHandler
+public sealed class FaultBatchHandler(IDocumentStore store, IOptions<FollowUpOptions> followUp, TimeProvider clock, ILogger<FaultBatchHandler> logger) : IAgentBatchHandler
 {
     public string Queue => WireNames.FaultQueue;
 
@@ -42,6 +44,7 @@ public sealed class FaultBatchHandler(IDocumentStore store, TimeProvider clock, 
             if (events.Length > 0)
             {
                 entry.Stream.AppendMany(events);
+                DurableTimers.ScheduleFor(session, events, TimeSpan.FromSeconds(followUp.Value.WindowSeconds), now);
                 entry = (entry.Stream, events.Aggregate(entry.State, DeviceDecider.Evolve));
             }
 

@@ -18,7 +18,9 @@ public static class IncidentsExtensions
             options.Projections.Add(new IncidentViewProjection(), ProjectionLifecycle.Inline);
             options.Schema.For<IncidentView>().Index(v => v.DeviceId).Index(v => v.OpenedAt);
             options.Events.AddEventTypes([typeof(FaultDetected), typeof(IncidentOpened), typeof(FaultCleared), typeof(IncidentResolved),
-                typeof(NetworkSwitched), typeof(CommandIssued), typeof(CommandAnswered), typeof(OfflineTransactionsUploaded)]);
+                typeof(NetworkSwitched), typeof(CommandIssued), typeof(CommandAnswered), typeof(OfflineTransactionsUploaded),
+                typeof(IncidentAcknowledged), typeof(IncidentMitigated), typeof(IncidentReopened), typeof(IncidentEscalated),
+                typeof(IncidentVerified), typeof(FollowUpFailed), typeof(IncidentClosed)]);
         });
         return builder;
     }

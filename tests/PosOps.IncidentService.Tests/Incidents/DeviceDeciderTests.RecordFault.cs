@@ -51,14 +51,26 @@ public partial class DeviceDeciderTests
 
         var opened = Assert.IsType<IncidentOpened>(events[^1]);
         Assert.Equal((wifiIncident, "WIFI_DOWN", Severity.Blocking), (opened.IncidentId, opened.FaultCode, opened.Severity));
-        Assert.Equal(2, Given([.. history, .. events]).OpenIncidents.Count);
+        Assert.Equal(2, Given([.. history, .. events]).ActiveIncidents.Count);
     }
 
     [Fact]
-    public void GivenResolvedIncident_WhenTheFaultRecurs_ThenANewIncidentOpens()
+    public void GivenResolvedIncident_WhenTheFaultRecursBeforeTheFollowUp_ThenTheSameIncidentReopens()
     {
         var firstIncident = Guid.CreateVersion7();
         var history = PaperOutHappened(1, firstIncident).Concat(When(Given(PaperOutHappened(1, firstIncident)), PaperBack(2))).ToArray();
+
+        var events = When(Given(history), PaperOut(3, Guid.CreateVersion7()));
+
+        var reopened = Assert.IsType<IncidentReopened>(events[^1]);
+        Assert.Equal((firstIncident, 1), (reopened.IncidentId, reopened.FlapCount));
+    }
+
+    [Fact]
+    public void GivenVerifiedIncident_WhenTheFaultRecurs_ThenANewIncidentOpens()
+    {
+        var firstIncident = Guid.CreateVersion7();
+        var history = History(PaperOut(1, firstIncident), PaperBack(2), new VerifyIncident(DeviceId, firstIncident, true, T0.AddMinutes(20)));
         var secondIncident = Guid.CreateVersion7();
 
         var events = When(Given(history), PaperOut(3, secondIncident));

@@ -35,7 +35,7 @@ public partial class DeviceDeciderTests
         var state = Given(When(Given(), PaperOut(5)));
 
         Assert.Empty(When(state, PaperBack(4)));
-        Assert.Single(state.OpenIncidents);
+        Assert.Single(state.ActiveIncidents);
     }
 
     [Fact]
@@ -54,8 +54,8 @@ public partial class DeviceDeciderTests
         var rebuilt = DeviceDecider.Rebuild(DeviceId, stored);
 
         Assert.Equal(live.LastSequence, rebuilt.LastSequence);
-        Assert.Equal(live.OpenIncidents.OrderBy(p => p.Key), rebuilt.OpenIncidents.OrderBy(p => p.Key));
-        Assert.Equal(["PAPER_OUT", "WIFI_DOWN"], rebuilt.OpenIncidents.Keys.Order());
-        Assert.NotEqual(incidentId, rebuilt.OpenIncidents["PAPER_OUT"].IncidentId);
+        Assert.Equal(DeviceSpec.Summary(live), DeviceSpec.Summary(rebuilt));
+        Assert.Equal(["PAPER_OUT", "WIFI_DOWN"], rebuilt.ActiveIncidents.Keys.Order());
+        Assert.Equal((incidentId, IncidentStatus.Open, 1), (rebuilt.ActiveIncidents["PAPER_OUT"].IncidentId, rebuilt.ActiveIncidents["PAPER_OUT"].Status, rebuilt.ActiveIncidents["PAPER_OUT"].FlapCount));
     }
 }

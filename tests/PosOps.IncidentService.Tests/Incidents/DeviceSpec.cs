@@ -25,6 +25,28 @@ internal static class DeviceSpec
     public static RecordFaultCleared PaperBack(long sequence) =>
         new(Guid.CreateVersion7(), DeviceId, StoreId, sequence, "printer", "PAPER_OUT", T0.AddSeconds(sequence), T0.AddSeconds(sequence + 1));
 
+    /// <summary>Runs commands one after another from nothing and returns every event they produced.</summary>
+    public static IDeviceEvent[] History(params DeviceCommand[] commands)
+    {
+        var state = Given();
+        var events = new List<IDeviceEvent>();
+        foreach (var command in commands)
+        {
+            var produced = When(state, command);
+            events.AddRange(produced);
+            state = produced.Aggregate(state, DeviceDecider.Evolve);
+        }
+
+        return [.. events];
+    }
+
+    /// <summary>A comparable summary of a device's state (records holding lists compare by reference).</summary>
+    public static string Summary(Device device) =>
+        $"{device.LastSequence}|{device.OfflineReconciled}|" +
+        string.Join(";", device.ActiveIncidents.OrderBy(p => p.Key, StringComparer.Ordinal)
+            .Select(p => $"{p.Key}={p.Value.IncidentId}:{p.Value.Status}:{p.Value.FlapCount}:{p.Value.FlapEscalated}:{p.Value.Reopens.Count}")) + "|" +
+        string.Join(";", device.FinishedIncidents.OrderBy(p => p.Key).Select(p => $"{p.Key}={p.Value}"));
+
     /// <summary>The events a first PAPER_OUT produces, as history for later specs.</summary>
     public static IDeviceEvent[] PaperOutHappened(long sequence, Guid incidentId) => When(Given(), PaperOut(sequence, incidentId));
 }

@@ -24,8 +24,11 @@ public sealed class RunningSystem : IAsyncDisposable
     private readonly List<WebApplication> incidentServices = [];
     private readonly AmqpConnectionProvider agentConnection;
 
-    private RunningSystem(TestEnvironment environment, WebhookReceiver webhook)
+    private readonly IReadOnlyDictionary<string, string?> extra;
+
+    private RunningSystem(TestEnvironment environment, WebhookReceiver webhook, IReadOnlyDictionary<string, string?>? extra)
     {
+        this.extra = extra ?? new Dictionary<string, string?>();
         Environment = environment;
         Webhook = webhook;
         agentConnection = new AmqpConnectionProvider(
@@ -47,9 +50,10 @@ public sealed class RunningSystem : IAsyncDisposable
     /// <summary>The first IncidentService host (for its services, e.g. the document store).</summary>
     public WebApplication IncidentService => incidentServices.FirstOrDefault() ?? throw new InvalidOperationException("no IncidentService is running");
 
-    public static async Task<RunningSystem> StartAsync(TestEnvironment environment, WebhookReceiver webhook, int incidentServices = 1, bool notifications = true)
+    public static async Task<RunningSystem> StartAsync(
+        TestEnvironment environment, WebhookReceiver webhook, int incidentServices = 1, bool notifications = true, IReadOnlyDictionary<string, string?>? settings = null)
     {
-        var system = new RunningSystem(environment, webhook);
+        var system = new RunningSystem(environment, webhook, settings);
         for (var i = 0; i < incidentServices; i++)
         {
             await system.StartIncidentServiceAsync();
@@ -97,7 +101,7 @@ public sealed class RunningSystem : IAsyncDisposable
         await session.SaveChangesAsync();
     }
 
-    private Dictionary<string, string?> Settings() => new()
+    private Dictionary<string, string?> Settings() => new(extra.Concat(new Dictionary<string, string?>
     {
         ["Postgres:ConnectionString"] = Environment.PostgresConnectionString,
         ["RabbitMq:Uri"] = Environment.RabbitMqUri,
@@ -105,7 +109,7 @@ public sealed class RunningSystem : IAsyncDisposable
         ["Notification:Webhook:Secret"] = "test-secret",
         ["Urls"] = "http://127.0.0.1:0",
         ["Logging:LogLevel:Default"] = "Warning",
-    };
+    }.Where(p => !extra.ContainsKey(p.Key))));
 
     public async Task<JsonElement> GetJsonAsync(string path)
     {

@@ -16,11 +16,14 @@ public abstract class SystemTest(TestServers servers) : IAsyncLifetime
 
     protected virtual bool WithNotifications => true;
 
+    /// <summary>Extra configuration for the hosted services (e.g. a short follow-up window).</summary>
+    protected virtual IReadOnlyDictionary<string, string?> Settings { get; } = new Dictionary<string, string?>();
+
     public async Task InitializeAsync()
     {
         environment = await TestEnvironment.CreateAsync(servers);
         webhook = await WebhookReceiver.StartAsync();
-        system = await RunningSystem.StartAsync(environment, webhook, IncidentServices, WithNotifications);
+        system = await RunningSystem.StartAsync(environment, webhook, IncidentServices, WithNotifications, Settings);
     }
 
     public async Task DisposeAsync()

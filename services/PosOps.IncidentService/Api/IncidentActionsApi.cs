@@ -1,0 +1,87 @@
+using Marten;
+using Microsoft.AspNetCore.Http.HttpResults;
+using Microsoft.AspNetCore.Mvc;
+using Microsoft.Extensions.Options;
+using PosOps.IncidentService.Incidents;
+using PosOps.IncidentService.Timers;
+
+namespace PosOps.IncidentService.Api;
+
+public sealed record AcknowledgeRequest(string By);
+
+public sealed record MitigateRequest(string Workaround, string By);
+
+public sealed record ResolveRequest(string By, string? Note = null);
+
+public sealed record CloseRequest(string By);
+
+/// <summary>What ops do to an incident: acknowledge, mitigate, resolve, close. Each is an event in the device's stream.</summary>
+public static class IncidentActionsApi
+{
+    public static IEndpointRouteBuilder MapIncidentActionsApi(this IEndpointRouteBuilder app)
+    {
+        var api = app.MapGroup("/api/incidents/{id:guid}").WithTags("Incidents");
+        api.MapPost("/acknowledge", (Guid id, AcknowledgeRequest r, [AsParameters] IncidentActionServices s, CancellationToken ct) =>
+            ActAsync(id, s, (view, now) => new AcknowledgeIncident(view.DeviceId, id, r.By, now), ct)).WithName("AcknowledgeIncident").WithSummary("Take the incident");
+        api.MapPost("/mitigate", (Guid id, MitigateRequest r, [AsParameters] IncidentActionServices s, CancellationToken ct) =>
+            ActAsync(id, s, (view, now) => new MitigateIncident(view.DeviceId, id, r.Workaround, r.By, now), ct)).WithName("MitigateIncident").WithSummary("Record the workaround that keeps the store trading");
+        api.MapPost("/resolve", (Guid id, ResolveRequest r, [AsParameters] IncidentActionServices s, CancellationToken ct) =>
+            ActAsync(id, s, (view, now) => new ResolveIncident(view.DeviceId, id, r.By, r.Note, now), ct)).WithName("ResolveIncident").WithSummary("Resolve; the follow-up check verifies later");
+        api.MapPost("/close", (Guid id, CloseRequest r, [AsParameters] IncidentActionServices s, CancellationToken ct) =>
+            ActAsync(id, s, (view, now) => new CloseIncident(view.DeviceId, id, r.By, now), ct)).WithName("CloseIncident").WithSummary("Close a verified incident");
+        return app;
+    }
+
+    private static async Task<Results<Ok<IncidentView>, NotFound, ProblemHttpResult>> ActAsync(
+        Guid id, IncidentActionServices services, Func<IncidentView, DateTimeOffset, DeviceCommand> command, CancellationToken cancellationToken)
+    {
+        await using (var query = services.Store.QuerySession())
+        {
+            if (await query.LoadAsync<IncidentView>(id, cancellationToken) is not { } view)
+            {
+                return TypedResults.NotFound();
+            }
+
+            if (services.IfMatch is { Length: > 0 } expected && expected.Trim('"') != view.Version.ToString(System.Globalization.CultureInfo.InvariantCulture))
+            {
+                return TypedResults.Problem($"the incident changed (version {view.Version}); reload and try again", statusCode: StatusCodes.Status412PreconditionFailed);
+            }
+
+            try
+            {
+                await OptimisticRetry.RunAsync(async () =>
+                {
+                    var now = services.Clock.GetUtcNow();
+                    await using var session = services.Store.LightweightSession();
+                    var stream = await session.Events.FetchForWriting<Device>(view.DeviceId, cancellationToken);
+                    var events = DeviceDecider.Decide(command(view, now), stream.Aggregate ?? DeviceDecider.Initial(view.DeviceId));
+                    stream.AppendMany(events);
+                    DurableTimers.ScheduleFor(session, events, TimeSpan.FromSeconds(services.FollowUp.Value.WindowSeconds), now);
+                    await session.SaveChangesAsync(cancellationToken);
+                }, services.Logger);
+            }
+            catch (InvalidOperationException refused)
+            {
+                return TypedResults.Problem(refused.Message, title: "not allowed in the incident's state", statusCode: StatusCodes.Status409Conflict);
+            }
+        }
+
+        await using var after = services.Store.QuerySession();
+        return TypedResults.Ok((await after.LoadAsync<IncidentView>(id, cancellationToken))!);
+    }
+}
+
+/// <summary>What every incident action needs.</summary>
+public sealed class IncidentActionServices
+{
+    public required IDocumentStore Store { get; init; }
+
+    public required TimeProvider Clock { get; init; }
+
+    public required IOptions<FollowUpOptions> FollowUp { get; init; }
+
+    public required ILogger<IncidentActionServices> Logger { get; init; }
+
+    [FromHeader(Name = "If-Match")]
+    public string? IfMatch { get; init; }
+}

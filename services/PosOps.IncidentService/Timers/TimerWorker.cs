@@ -1,0 +1,75 @@
+using Marten;
+using Microsoft.Extensions.Options;
+using Npgsql;
+using PosOps.IncidentService.Incidents;
+using PosOps.IncidentService.Liveness;
+
+namespace PosOps.IncidentService.Timers;
+
+/// <summary>Fires due timers: the follow-up check verifies a resolved incident (or waits for reconciliation).</summary>
+public sealed partial class TimerWorker(
+    NpgsqlDataSource dataSource,
+    IDocumentStore store,
+    DeviceLivenessQueries liveness,
+    IOptions<FollowUpOptions> options,
+    TimeProvider clock,
+    ILogger<TimerWorker> logger) : BackgroundService
+{
+    private static readonly TimeSpan ClaimFor = TimeSpan.FromSeconds(60);
+
+    protected override async Task ExecuteAsync(CancellationToken stoppingToken)
+    {
+        using var timer = new PeriodicTimer(TimeSpan.FromSeconds(options.Value.PollSeconds), clock);
+        while (await timer.WaitForNextTickAsync(stoppingToken))
+        {
+            try
+            {
+                foreach (var due in await DurableTimers.ClaimDueAsync(dataSource, 50, ClaimFor, stoppingToken))
+                {
+                    await FireAsync(due, stoppingToken);
+                }
+            }
+            catch (Exception e) when (e is not OperationCanceledException)
+            {
+                LogFailed(e.Message, e);
+            }
+        }
+    }
+
+    private async Task FireAsync(DueTimer due, CancellationToken cancellationToken)
+    {
+        var health = await liveness.FindAsync(due.DeviceId, cancellationToken);
+        var journalEmpty = health is null || health.Health.OfflineJournalDepth == 0;
+        try
+        {
+            await OptimisticRetry.RunAsync(async () =>
+            {
+                await using var session = store.LightweightSession();
+                var stream = await session.Events.FetchForWriting<Device>(due.DeviceId, cancellationToken);
+                var events = DeviceDecider.Decide(new VerifyIncident(due.DeviceId, due.IncidentId, journalEmpty, clock.GetUtcNow()), stream.Aggregate ?? DeviceDecider.Initial(due.DeviceId));
+                stream.AppendMany(events);
+                await session.SaveChangesAsync(cancellationToken);
+                if (events.Length > 0)
+                {
+                    LogVerified(due.IncidentId, due.DeviceId);
+                }
+            }, logger);
+            await DurableTimers.CompleteAsync(dataSource, due.Id, cancellationToken);
+        }
+        catch (InvalidOperationException e)
+        {
+            // Not yet verifiable (offline transactions outstanding): look again later.
+            LogPostponed(due.IncidentId, e.Message);
+            await DurableTimers.PostponeAsync(dataSource, due.Id, TimeSpan.FromSeconds(options.Value.RetryUnreconciledSeconds), cancellationToken);
+        }
+    }
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "Follow-up passed: incident {IncidentId} on {DeviceId} verified")]
+    private partial void LogVerified(Guid incidentId, string deviceId);
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "Follow-up of incident {IncidentId} postponed: {Reason}")]
+    private partial void LogPostponed(Guid incidentId, string reason);
+
+    [LoggerMessage(Level = LogLevel.Error, Message = "Timer round failed: {Reason}")]
+    private partial void LogFailed(string reason, Exception exception);
+}

@@ -1,0 +1,108 @@
+using PosOps.IncidentService.Incidents;
+using static PosOps.IncidentService.Tests.Incidents.DeviceSpec;
+
+namespace PosOps.IncidentService.Tests.Incidents;
+
+public partial class DeviceDeciderTests
+{
+    private static readonly Guid Incident = Guid.Parse("0192f3a0-7b1d-7000-9000-000000000011");
+
+    private static IDeviceEvent[] Opened() => History(PaperOut(1, Incident));
+
+    private static IDeviceEvent[] Resolved() => History(PaperOut(1, Incident), PaperBack(2));
+
+    private static IDeviceEvent[] Verified() => History(PaperOut(1, Incident), PaperBack(2), new VerifyIncident(DeviceId, Incident, true, T0.AddMinutes(15)));
+
+    [Fact]
+    public void GivenOpenIncident_WhenAcknowledged_ThenIncidentAcknowledged_AndASecondAcknowledgeChangesNothing()
+    {
+        var events = When(Given(Opened()), new AcknowledgeIncident(DeviceId, Incident, "li.wei", T0.AddMinutes(1)));
+
+        Assert.Equal([new IncidentAcknowledged(DeviceId, Incident, "li.wei", T0.AddMinutes(1))], events);
+        Assert.Empty(When(Given([.. Opened(), .. events]), new AcknowledgeIncident(DeviceId, Incident, "someone.else", T0.AddMinutes(2))));
+    }
+
+    [Fact]
+    public void GivenAcknowledgedIncident_WhenABackupTerminalIsAssigned_ThenIncidentMitigated()
+    {
+        var history = History(PaperOut(1, Incident), new AcknowledgeIncident(DeviceId, Incident, "li.wei", T0.AddMinutes(1)));
+
+        var events = When(Given(history), new MitigateIncident(DeviceId, Incident, "backup terminal S01-T099", "li.wei", T0.AddMinutes(3)));
+
+        Assert.Equal("backup terminal S01-T099", Assert.IsType<IncidentMitigated>(Assert.Single(events)).Workaround);
+    }
+
+    [Fact]
+    public void GivenMitigatedIncident_WhenOpsResolves_ThenResolvedWithTheActorAndNote()
+    {
+        var history = History(PaperOut(1, Incident), new MitigateIncident(DeviceId, Incident, "offline mode", "li.wei", T0.AddMinutes(1)));
+
+        var events = When(Given(history), new ResolveIncident(DeviceId, Incident, "li.wei", "paper roll replaced", T0.AddMinutes(5)));
+
+        var resolved = Assert.IsType<IncidentResolved>(Assert.Single(events));
+        Assert.Equal(("li.wei", "resolved by li.wei: paper roll replaced"), (resolved.By, resolved.Reason));
+    }
+
+    [Fact]
+    public void GivenResolvedIncident_WhenTheFollowUpPasses_ThenVerified()
+    {
+        var events = When(Given(Resolved()), new VerifyIncident(DeviceId, Incident, JournalEmpty: true, T0.AddMinutes(12)));
+
+        Assert.Equal([new IncidentVerified(DeviceId, Incident, T0.AddMinutes(12))], events);
+    }
+
+    [Fact]
+    public void GivenResolvedIncident_WhenOfflineTransactionsAreStillInTheJournal_ThenVerificationWaits()
+    {
+        var error = Assert.Throws<InvalidOperationException>(() => When(Given(Resolved()), new VerifyIncident(DeviceId, Incident, JournalEmpty: false, T0.AddMinutes(12))));
+
+        Assert.Contains("offline transactions", error.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void GivenResolvedIncident_WhenTheFollowUpFails_ThenFollowUpFailedAndTheIncidentReopens()
+    {
+        var events = When(Given(Resolved()), new FailFollowUp(DeviceId, Incident, "printer still reports no paper", T0.AddMinutes(12)));
+
+        Assert.IsType<FollowUpFailed>(events[0]);
+        Assert.Equal((Incident, 1), (Assert.IsType<IncidentReopened>(events[1]).IncidentId, ((IncidentReopened)events[1]).FlapCount));
+    }
+
+    [Fact]
+    public void GivenVerifiedIncident_WhenClosed_ThenClosed_AndAfterwardsItNeverChanges()
+    {
+        var closed = When(Given(Verified()), new CloseIncident(DeviceId, Incident, "li.wei", T0.AddMinutes(30)));
+        var state = Given([.. Verified(), .. closed]);
+
+        Assert.IsType<IncidentClosed>(Assert.Single(closed));
+        Assert.Throws<InvalidOperationException>(() => When(state, new AcknowledgeIncident(DeviceId, Incident, "li.wei", T0.AddHours(1))));
+        Assert.Throws<InvalidOperationException>(() => When(state, new ResolveIncident(DeviceId, Incident, "li.wei", null, T0.AddHours(1))));
+        Assert.Empty(When(state, new CloseIncident(DeviceId, Incident, "li.wei", T0.AddHours(1))));
+    }
+
+    [Fact]
+    public void GivenOpenIncident_WhenClosed_ThenRefusedUntilVerified()
+    {
+        var error = Assert.Throws<InvalidOperationException>(() => When(Given(Opened()), new CloseIncident(DeviceId, Incident, "li.wei", T0.AddMinutes(1))));
+
+        Assert.Contains("only a verified incident can be closed", error.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void GivenAFlappingPrinter_WhenItReopensThreeTimesWithinAnHour_ThenItEscalatesOnce()
+    {
+        var commands = new List<DeviceCommand> { PaperOut(1, Incident) };
+        for (var i = 0; i < 4; i++)
+        {
+            commands.Add(PaperBack(2 + (2 * i)));
+            commands.Add(PaperOut(3 + (2 * i)));
+        }
+
+        var events = History([.. commands]);
+
+        Assert.Equal([1, 2, 3, 4], events.OfType<IncidentReopened>().Select(r => r.FlapCount));
+        var escalation = Assert.Single(events.OfType<IncidentEscalated>());
+        Assert.Equal((IncidentEscalated.Flapping, Incident), (escalation.Kind, escalation.IncidentId));
+        Assert.Single(events.OfType<IncidentOpened>());
+    }
+}

@@ -1,0 +1,140 @@
+using CsCheck;
+using Severity = PosOps.Contracts.Incidents.Severity;
+using PosOps.IncidentService.Incidents;
+using static PosOps.IncidentService.Tests.Incidents.DeviceSpec;
+
+namespace PosOps.IncidentService.Tests.Incidents;
+
+/// <summary>
+/// Random histories of faults, clears, replays, acknowledgements, mitigations, resolutions, follow-ups
+/// and closes. Whatever the order, the lifecycle's invariants hold.
+/// </summary>
+public class DeviceLifecycleProperties
+{
+    private static readonly (string Component, string Code)[] Faults = [("printer", "PAPER_OUT"), ("network", "WIFI_DOWN")];
+
+    /// <summary>Plays a script of operation codes; refused commands are skipped, as the API would answer 409.</summary>
+    private static (List<IDeviceEvent> Events, Device Live) Play(int[] script)
+    {
+        var live = DeviceDecider.Initial(DeviceId);
+        var events = new List<IDeviceEvent>();
+        var sent = new List<DeviceCommand>();
+        long sequence = 0;
+        var now = T0;
+        foreach (var op in script)
+        {
+            now = now.AddMinutes(7);
+            var (component, code) = Faults[op % 2];
+            var known = events.OfType<IncidentOpened>().Select(o => o.IncidentId).ToList();
+            var target = known.Count == 0 ? Guid.Empty : known[op % known.Count];
+            var command = (op / 2) switch
+            {
+                0 => (DeviceCommand)new RecordFault(Guid.NewGuid(), DeviceId, StoreId, ++sequence, component, code, Severity.Degraded, now, Guid.NewGuid(), now),
+                1 => new RecordFaultCleared(Guid.NewGuid(), DeviceId, StoreId, ++sequence, component, code, now, now),
+                2 => sent.Count > 0 ? sent[op % sent.Count] : new AcknowledgeIncident(DeviceId, target, "ops", now), // a redelivery
+                3 => new AcknowledgeIncident(DeviceId, target, "ops", now),
+                4 => new MitigateIncident(DeviceId, target, "backup terminal", "ops", now),
+                5 => new ResolveIncident(DeviceId, target, "ops", null, now),
+                6 => new VerifyIncident(DeviceId, target, JournalEmpty: true, now),
+                7 => new FailFollowUp(DeviceId, target, "still failing", now),
+                _ => new CloseIncident(DeviceId, target, "ops", now),
+            };
+            IDeviceEvent[] produced;
+            try
+            {
+                produced = DeviceDecider.Decide(command, live);
+            }
+            catch (InvalidOperationException)
+            {
+                continue;
+            }
+
+            if (command is AgentReport)
+            {
+                sent.Add(command);
+            }
+
+            events.AddRange(produced);
+            live = produced.Aggregate(live, DeviceDecider.Evolve);
+        }
+
+        return (events, live);
+    }
+
+    private static readonly Gen<int[]> Scripts = Gen.Int[0, 17].Array[1, 80];
+
+    [Fact]
+    public void AtMostOneIncidentInPlayPerFault() => Scripts.Sample(script =>
+    {
+        var (events, _) = Play(script);
+        var inPlay = new Dictionary<string, Guid>(StringComparer.Ordinal);
+        var codeOf = new Dictionary<Guid, string>();
+        foreach (var e in events)
+        {
+            switch (e)
+            {
+                case IncidentOpened o:
+                    Assert.False(inPlay.ContainsKey(o.FaultCode), $"a second incident opened for {o.FaultCode} while {inPlay.GetValueOrDefault(o.FaultCode)} was in play");
+                    inPlay[o.FaultCode] = o.IncidentId;
+                    codeOf[o.IncidentId] = o.FaultCode;
+                    break;
+                case IncidentVerified v:
+                    inPlay.Remove(codeOf[v.IncidentId]);
+                    break;
+            }
+        }
+    });
+
+    [Fact]
+    public void AFinishedIncidentNeverChanges() => Scripts.Sample(script =>
+    {
+        var (events, _) = Play(script);
+        var verified = new HashSet<Guid>();
+        var closed = new HashSet<Guid>();
+        foreach (var e in events)
+        {
+            var id = e switch
+            {
+                IncidentAcknowledged a => a.IncidentId,
+                IncidentMitigated m => m.IncidentId,
+                IncidentResolved r => r.IncidentId,
+                IncidentReopened r => r.IncidentId,
+                IncidentEscalated x => x.IncidentId,
+                IncidentVerified v => v.IncidentId,
+                FollowUpFailed f => f.IncidentId,
+                IncidentClosed c => c.IncidentId,
+                _ => Guid.Empty,
+            };
+            Assert.False(closed.Contains(id), $"{e.GetType().Name} changed closed incident {id}");
+            Assert.False(verified.Contains(id) && e is not IncidentClosed, $"{e.GetType().Name} changed verified incident {id}");
+            if (e is IncidentVerified)
+            {
+                verified.Add(id);
+            }
+            else if (e is IncidentClosed)
+            {
+                closed.Add(id);
+            }
+        }
+    });
+
+    [Fact]
+    public void EveryReopenIncrementsTheFlapCount() => Scripts.Sample(script =>
+    {
+        var (events, _) = Play(script);
+        foreach (var reopens in events.OfType<IncidentReopened>().GroupBy(r => r.IncidentId))
+        {
+            Assert.Equal(Enumerable.Range(1, reopens.Count()), reopens.Select(r => r.FlapCount));
+        }
+
+        Assert.All(events.OfType<IncidentEscalated>().GroupBy(x => x.IncidentId), g => Assert.Single(g));
+    });
+
+    [Fact]
+    public void TheStateRebuiltFromStoredEventsEqualsTheLiveState() => Scripts.Sample(script =>
+    {
+        var (events, live) = Play(script);
+
+        Assert.Equal(Summary(live), Summary(DeviceDecider.Rebuild(DeviceId, events)));
+    });
+}
