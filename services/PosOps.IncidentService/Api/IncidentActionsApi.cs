@@ -56,7 +56,7 @@ public static class IncidentActionsApi
                     var stream = await session.Events.FetchForWriting<Device>(view.DeviceId, cancellationToken);
                     var events = DeviceDecider.Decide(command(view, now), stream.Aggregate ?? DeviceDecider.Initial(view.DeviceId));
                     stream.AppendMany(events);
-                    DurableTimers.ScheduleFor(session, events, TimeSpan.FromSeconds(services.FollowUp.Value.WindowSeconds), now);
+                    DurableTimers.ScheduleFor(session, events, services.FollowUp.Value, now);
                     await session.SaveChangesAsync(cancellationToken);
                 }, services.Logger);
             }

@@ -46,6 +46,9 @@ public sealed record VerifyIncident(string DeviceId, Guid IncidentId, bool Journ
 /// <summary>The follow-up check found the store not trading normally.</summary>
 public sealed record FailFollowUp(string DeviceId, Guid IncidentId, string Reason, DateTimeOffset Now) : DeviceCommand(DeviceId, Now);
 
+/// <summary>The acknowledgement deadline passed: escalate to <paramref name="Level"/> if nobody took the incident.</summary>
+public sealed record EscalateIfUnacknowledged(string DeviceId, Guid IncidentId, int Level, TimeSpan Deadline, DateTimeOffset Now) : DeviceCommand(DeviceId, Now);
+
 /// <summary>Ops closes a verified incident.</summary>
 public sealed record CloseIncident(string DeviceId, Guid IncidentId, string By, DateTimeOffset Now) : DeviceCommand(DeviceId, Now);
 
@@ -201,6 +204,10 @@ public static class DeviceDecider
                 ? [new FollowUpFailed(c.DeviceId, c.IncidentId, c.Reason, c.Now), .. Reopen(state, failed, "follow-up check failed: " + c.Reason, c.Now, flapping)]
                 : [],
             CloseIncident c => Close(state, c),
+            EscalateIfUnacknowledged c => state.FindActive(c.IncidentId) is { Status: IncidentStatus.Open }
+                ? [new IncidentEscalated(c.DeviceId, c.IncidentId, IncidentEscalated.Unacknowledged,
+                    $"not acknowledged within {c.Deadline.TotalMinutes:0.#} minutes; escalated to level {c.Level}", c.Now, c.Level)]
+                : [],
             IssueRemediationCommand c when c.ExpiresAt <= c.Now => throw new InvalidOperationException("the command would expire before it is sent"),
             IssueRemediationCommand c => [new CommandIssued(c.DeviceId, c.CommandId, c.Command, c.Network, c.NoticeEn, c.NoticeZh, c.IssuedBy, c.ExpiresAt, c.Now)],
             RecordNetworkSwitch c => [new NetworkSwitched(c.DeviceId, c.From, c.To, c.Reason, c.MessageId, c.Sequence, c.OccurredAt)],

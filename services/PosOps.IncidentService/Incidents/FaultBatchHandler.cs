@@ -44,7 +44,7 @@ public sealed class FaultBatchHandler(IDocumentStore store, IOptions<FollowUpOpt
             if (events.Length > 0)
             {
                 entry.Stream.AppendMany(events);
-                DurableTimers.ScheduleFor(session, events, TimeSpan.FromSeconds(followUp.Value.WindowSeconds), now);
+                DurableTimers.ScheduleFor(session, events, followUp.Value, now);
                 entry = (entry.Stream, events.Aggregate(entry.State, DeviceDecider.Evolve));
             }
 

@@ -10,9 +10,10 @@ public sealed record IncidentMitigated(string DeviceId, Guid IncidentId, string 
 public sealed record IncidentReopened(string DeviceId, Guid IncidentId, string FaultCode, int FlapCount, string Reason, DateTimeOffset OccurredAt) : IDeviceEvent;
 
 /// <summary>Raised to the next level: not acknowledged in time, a step overdue, or flapping.</summary>
-public sealed record IncidentEscalated(string DeviceId, Guid IncidentId, string Kind, string Reason, DateTimeOffset OccurredAt) : IDeviceEvent
+public sealed record IncidentEscalated(string DeviceId, Guid IncidentId, string Kind, string Reason, DateTimeOffset OccurredAt, int Level = 1) : IDeviceEvent
 {
     public const string Flapping = "flapping";
+    public const string Unacknowledged = "unacknowledged";
 }
 
 /// <summary>The follow-up check passed: healthy for the whole window and offline transactions reconciled.</summary>

@@ -7,7 +7,7 @@ using Weasel.Postgresql.Tables;
 namespace PosOps.IncidentService.Timers;
 
 /// <summary>A due timer, claimed by one IncidentService instance.</summary>
-public sealed record DueTimer(Guid Id, string Kind, string DeviceId, Guid IncidentId);
+public sealed record DueTimer(Guid Id, string Kind, string DeviceId, Guid IncidentId, int Level);
 
 /// <summary>
 /// Durable time (design principle 5): deadlines are rows in PostgreSQL, written in the same
@@ -18,6 +18,7 @@ public static class DurableTimers
 {
     public const string TableName = "timers";
     public const string FollowUp = "follow-up";
+    public const string AcknowledgeDeadline = "ack-deadline";
     private static readonly string Qualified = $"{EventStoreSchema.Name}.{TableName}";
 
     public static Table Table()
@@ -30,21 +31,37 @@ public static class DurableTimers
         table.AddColumn("due_at", "timestamptz").NotNull();
         table.AddColumn("claimed_until", "timestamptz");
         table.AddColumn<int>("attempts").NotNull().DefaultValue(0);
+        table.AddColumn<int>("level").NotNull().DefaultValue(1);
         table.Indexes.Add(new IndexDefinition("ix_timers_due") { Columns = ["due_at"] });
         return table;
     }
 
     /// <summary>Queues, in the session's transaction, the timers the new events start.</summary>
-    public static void ScheduleFor(IDocumentSession session, IEnumerable<IDeviceEvent> events, TimeSpan followUpWindow, DateTimeOffset now)
+    public static void ScheduleFor(IDocumentSession session, IEnumerable<IDeviceEvent> events, FollowUpOptions options, DateTimeOffset now)
     {
         ArgumentNullException.ThrowIfNull(session);
         ArgumentNullException.ThrowIfNull(events);
-        foreach (var resolved in events.OfType<IncidentResolved>())
+        ArgumentNullException.ThrowIfNull(options);
+        foreach (var e in events)
         {
-            session.QueueSqlCommand(
-                $"insert into {Qualified} (id, kind, device_id, incident_id, due_at) values (?, ?, ?, ?, ?)",
-                Guid.CreateVersion7(now), FollowUp, resolved.DeviceId, resolved.IncidentId, now + followUpWindow);
+            switch (e)
+            {
+                case IncidentResolved resolved:
+                    Schedule(session, FollowUp, resolved.DeviceId, resolved.IncidentId, 1, now + TimeSpan.FromSeconds(options.WindowSeconds), now);
+                    break;
+                case IncidentOpened opened:
+                    Schedule(session, AcknowledgeDeadline, opened.DeviceId, opened.IncidentId, 1, now + options.Escalation.DeadlineFor(opened.Severity), now);
+                    break;
+            }
         }
+    }
+
+    public static void Schedule(IDocumentSession session, string kind, string deviceId, Guid incidentId, int level, DateTimeOffset dueAt, DateTimeOffset now)
+    {
+        ArgumentNullException.ThrowIfNull(session);
+        session.QueueSqlCommand(
+            $"insert into {Qualified} (id, kind, device_id, incident_id, level, due_at) values (?, ?, ?, ?, ?, ?)",
+            Guid.CreateVersion7(now), kind, deviceId, incidentId, level, dueAt);
     }
 
     public static async Task<IReadOnlyList<DueTimer>> ClaimDueAsync(NpgsqlDataSource dataSource, int max, TimeSpan claimFor, CancellationToken cancellationToken)
@@ -59,7 +76,7 @@ public static class DurableTimers
                 for update skip locked)
             update {Qualified} t set claimed_until = now() + $2, attempts = t.attempts + 1
             from due where t.id = due.id
-            returning t.id, t.kind, t.device_id, t.incident_id
+            returning t.id, t.kind, t.device_id, t.incident_id, t.level
             """);
         command.Parameters.Add(new NpgsqlParameter { Value = max });
         command.Parameters.Add(new NpgsqlParameter { Value = claimFor });
@@ -67,7 +84,7 @@ public static class DurableTimers
         await using var reader = await command.ExecuteReaderAsync(cancellationToken);
         while (await reader.ReadAsync(cancellationToken))
         {
-            timers.Add(new DueTimer(reader.GetGuid(0), reader.GetString(1), reader.GetString(2), reader.GetGuid(3)));
+            timers.Add(new DueTimer(reader.GetGuid(0), reader.GetString(1), reader.GetString(2), reader.GetGuid(3), reader.GetInt32(4)));
         }
 
         return timers;

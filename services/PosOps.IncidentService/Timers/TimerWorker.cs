@@ -36,7 +36,40 @@ public sealed partial class TimerWorker(
         }
     }
 
-    private async Task FireAsync(DueTimer due, CancellationToken cancellationToken)
+    private Task FireAsync(DueTimer due, CancellationToken cancellationToken) => due.Kind switch
+    {
+        DurableTimers.AcknowledgeDeadline => EscalateAsync(due, cancellationToken),
+        _ => FollowUpAsync(due, cancellationToken),
+    };
+
+    // Nobody took the incident in time: escalate one level, and give the next level its own deadline.
+    private async Task EscalateAsync(DueTimer due, CancellationToken cancellationToken)
+    {
+        var settings = options.Value.Escalation;
+        await OptimisticRetry.RunAsync(async () =>
+        {
+            var now = clock.GetUtcNow();
+            await using var session = store.LightweightSession();
+            var stream = await session.Events.FetchForWriting<Device>(due.DeviceId, cancellationToken);
+            var state = stream.Aggregate ?? DeviceDecider.Initial(due.DeviceId);
+            var deadline = state.FindActive(due.IncidentId) is { } incident ? settings.DeadlineFor(incident.Severity) : TimeSpan.Zero;
+            var events = DeviceDecider.Decide(new EscalateIfUnacknowledged(due.DeviceId, due.IncidentId, due.Level, deadline, now), state);
+            stream.AppendMany(events);
+            if (events.Length > 0 && due.Level < settings.MaxLevel)
+            {
+                DurableTimers.Schedule(session, DurableTimers.AcknowledgeDeadline, due.DeviceId, due.IncidentId, due.Level + 1, now + deadline, now);
+            }
+
+            await session.SaveChangesAsync(cancellationToken);
+            if (events.Length > 0)
+            {
+                LogEscalated(due.IncidentId, due.DeviceId, due.Level);
+            }
+        }, logger);
+        await DurableTimers.CompleteAsync(dataSource, due.Id, cancellationToken);
+    }
+
+    private async Task FollowUpAsync(DueTimer due, CancellationToken cancellationToken)
     {
         var health = await liveness.FindAsync(due.DeviceId, cancellationToken);
         var journalEmpty = health is null || health.Health.OfflineJournalDepth == 0;
@@ -63,6 +96,9 @@ public sealed partial class TimerWorker(
             await DurableTimers.PostponeAsync(dataSource, due.Id, TimeSpan.FromSeconds(options.Value.RetryUnreconciledSeconds), cancellationToken);
         }
     }
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Incident {IncidentId} on {DeviceId} not acknowledged in time: escalated to level {Level}")]
+    private partial void LogEscalated(Guid incidentId, string deviceId, int level);
 
     [LoggerMessage(Level = LogLevel.Information, Message = "Follow-up passed: incident {IncidentId} on {DeviceId} verified")]
     private partial void LogVerified(Guid incidentId, string deviceId);

@@ -106,3 +106,24 @@ public partial class DeviceDeciderTests
         Assert.Single(events.OfType<IncidentOpened>());
     }
 }
+
+public partial class DeviceDeciderTests
+{
+    [Fact]
+    public void GivenAnOpenIncident_WhenTheAcknowledgementDeadlinePasses_ThenItEscalatesToTheNextLevel()
+    {
+        var events = When(Given(Opened()), new EscalateIfUnacknowledged(DeviceId, Incident, 2, TimeSpan.FromMinutes(15), T0.AddMinutes(30)));
+
+        var escalated = Assert.IsType<IncidentEscalated>(Assert.Single(events));
+        Assert.Equal((IncidentEscalated.Unacknowledged, 2), (escalated.Kind, escalated.Level));
+        Assert.Contains("15 minutes", escalated.Reason, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void GivenAnAcknowledgedIncident_WhenTheDeadlinePasses_ThenNothingEscalates()
+    {
+        var history = History(PaperOut(1, Incident), new AcknowledgeIncident(DeviceId, Incident, "li.wei", T0.AddMinutes(1)));
+
+        Assert.Empty(When(Given(history), new EscalateIfUnacknowledged(DeviceId, Incident, 1, TimeSpan.FromMinutes(15), T0.AddMinutes(16))));
+    }
+}

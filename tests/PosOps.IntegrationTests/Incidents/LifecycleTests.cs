@@ -90,6 +90,38 @@ public sealed class LifecycleTests(TestServers servers) : SystemTest(servers)
     }
 }
 
+/// <summary>Escalation on durable timers: nobody acknowledged in time, up the levels until someone does.</summary>
+public sealed class EscalationTests(TestServers servers) : SystemTest(servers)
+{
+    protected override bool WithNotifications => false;
+
+    protected override IReadOnlyDictionary<string, string?> Settings { get; } = new Dictionary<string, string?>
+    {
+        ["Incidents:FollowUp:PollSeconds"] = "0.2",
+        ["Incidents:FollowUp:Escalation:DegradedSeconds"] = "1",
+        ["Incidents:FollowUp:Escalation:BlockingSeconds"] = "4",
+        ["Incidents:FollowUp:Escalation:MaxLevel"] = "2",
+    };
+
+    [Fact]
+    public async Task GivenAnUnacknowledgedIncident_ThenItEscalatesLevelByLevelToTheLast_AndAnAcknowledgedOneDoesNot()
+    {
+        var ignored = Messages.NewDeviceId();
+        var taken = Messages.NewDeviceId();
+        await System.Agent.PublishAsync(Messages.Fault(ignored, 1), default);
+        await System.Agent.PublishAsync(Messages.Fault(taken, 1, "display", "DISPLAY_UNRESPONSIVE"), default);
+        await Wait.UntilAsync(async () => (await System.GetJsonAsync($"/api/incidents?deviceId={taken}")).GetArrayLength() == 1, TimeSpan.FromSeconds(20), "incident");
+        var id = (await System.GetJsonAsync($"/api/incidents?deviceId={taken}"))[0].GetProperty("id").GetString();
+        Assert.Equal(HttpStatusCode.OK, (await System.Api.PostAsJsonAsync($"/api/incidents/{id}/acknowledge", new { by = "li.wei" })).StatusCode);
+
+        await Wait.UntilAsync(async () => (await System.StreamEventTypesAsync(ignored)).Count(t => t == "incident_escalated") == 2, TimeSpan.FromSeconds(20), "two escalations");
+        await Task.Delay(4500); // past the acknowledged incident's own 4 s deadline, and a third level that must not come
+
+        Assert.Equal(2, (await System.StreamEventTypesAsync(ignored)).Count(t => t == "incident_escalated"));
+        Assert.DoesNotContain("incident_escalated", await System.StreamEventTypesAsync(taken));
+    }
+}
+
 /// <summary>Durable timers fire once even with two IncidentService instances claiming them.</summary>
 public sealed class TimersAcrossInstancesTests(TestServers servers) : SystemTest(servers)
 {
