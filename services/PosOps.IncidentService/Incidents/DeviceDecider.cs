@@ -28,6 +28,23 @@ public sealed record IssueRemediationCommand(
     string DeviceId, Guid CommandId, CommandKind Command, string? Network, string? NoticeEn, string? NoticeZh, string IssuedBy, DateTimeOffset ExpiresAt, DateTimeOffset Now)
     : DeviceCommand(DeviceId, Now);
 
+/// <summary>One fault in a heartbeat's health picture, with the id its incident gets if one opens.</summary>
+public sealed record ReportedFault(string Component, string Code, Severity Severity, Guid NewIncidentId);
+
+/// <summary>
+/// Level-triggered reconciliation (design principle 2): the heartbeat's full picture is the truth; a
+/// fault in it with no incident opens one, an incident whose fault is gone from it resolves.
+/// </summary>
+public sealed record ReconcileHealth(
+    Guid MessageId, string DeviceId, string StoreId, long Sequence, IReadOnlyList<ReportedFault> Faults, DateTimeOffset OccurredAt, DateTimeOffset Now)
+    : AgentReport(MessageId, DeviceId, StoreId, Sequence, OccurredAt, Now);
+
+/// <summary>No heartbeat for longer than the threshold: treat as power or network loss until the device says otherwise.</summary>
+public sealed record RecordSilence(string DeviceId, string StoreId, DateTimeOffset LastSeenAt, Guid NewIncidentId, DateTimeOffset Now) : DeviceCommand(DeviceId, Now);
+
+/// <summary>A silent device sent a heartbeat again.</summary>
+public sealed record RecordDeviceBack(string DeviceId, string StoreId, DateTimeOffset SilentSince, DateTimeOffset Now) : DeviceCommand(DeviceId, Now);
+
 /// <summary>Ops takes the incident.</summary>
 public sealed record AcknowledgeIncident(string DeviceId, Guid IncidentId, string By, DateTimeOffset Now) : DeviceCommand(DeviceId, Now);
 
@@ -109,6 +126,7 @@ public static class DeviceDecider
                 FinishedIncidents = state.FinishedIncidents.SetItem(e.IncidentId, IncidentStatus.Verified),
             }
             : state,
+        SilenceEnded => state,
         IncidentClosed e => state with { FinishedIncidents = state.FinishedIncidents.SetItem(e.IncidentId, IncidentStatus.Closed) },
         NetworkSwitched e => state with { ActiveLink = e.To, LastSequence = Math.Max(state.LastSequence, e.Sequence) },
         CommandIssued => state,
@@ -204,6 +222,16 @@ public static class DeviceDecider
                 ? [new FollowUpFailed(c.DeviceId, c.IncidentId, c.Reason, c.Now), .. Reopen(state, failed, "follow-up check failed: " + c.Reason, c.Now, flapping)]
                 : [],
             CloseIncident c => Close(state, c),
+            ReconcileHealth c => Reconcile(state, c, flapping),
+            RecordSilence c => Silence(state, c, flapping),
+            RecordDeviceBack c => state.ActiveIncidents.TryGetValue(Silent, out var silent) && silent.Status != IncidentStatus.Resolved
+                ?
+                [
+                    new SilenceEnded(c.DeviceId, c.SilentSince, c.Now, Math.Round((c.Now - c.SilentSince).TotalSeconds, 1)),
+                    new FaultCleared(c.DeviceId, "liveness", Silent, Guid.Empty, state.LastSequence, c.Now),
+                    new IncidentResolved(c.DeviceId, silent.IncidentId, c.StoreId, Silent, $"heartbeats resumed after {(c.Now - c.SilentSince).TotalSeconds:0} s of silence", c.Now),
+                ]
+                : [],
             EscalateIfUnacknowledged c => state.FindActive(c.IncidentId) is { Status: IncidentStatus.Open }
                 ? [new IncidentEscalated(c.DeviceId, c.IncidentId, IncidentEscalated.Unacknowledged,
                     $"not acknowledged within {c.Deadline.TotalMinutes:0.#} minutes; escalated to level {c.Level}", c.Now, c.Level)]
@@ -215,6 +243,46 @@ public static class DeviceDecider
             RecordOfflineTransactions c => [Uploaded(c, state)],
             _ => throw new InvalidOperationException($"Unknown device command {command.GetType().Name}"),
         };
+    }
+
+    public const string Silent = "DEVICE_SILENT";
+
+    private static IDeviceEvent[] Reconcile(Device state, ReconcileHealth c, FlapPolicy flapping)
+    {
+        var events = new List<IDeviceEvent>();
+        var reported = c.Faults.Select(f => f.Code).ToHashSet(StringComparer.Ordinal);
+        foreach (var fault in c.Faults)
+        {
+            if (!state.ActiveIncidents.TryGetValue(fault.Code, out var active))
+            {
+                events.Add(new FaultDetected(c.DeviceId, c.StoreId, fault.Component, fault.Code, fault.Severity, c.MessageId, c.Sequence, c.OccurredAt));
+                events.Add(new IncidentOpened(c.DeviceId, fault.NewIncidentId, c.StoreId, fault.Component, fault.Code, fault.Severity, c.OccurredAt));
+            }
+            else if (active.Status == IncidentStatus.Resolved)
+            {
+                events.Add(new FaultDetected(c.DeviceId, c.StoreId, fault.Component, fault.Code, fault.Severity, c.MessageId, c.Sequence, c.OccurredAt));
+                events.AddRange(Reopen(state, active, "the heartbeat reports the fault again", c.OccurredAt, flapping));
+            }
+        }
+
+        foreach (var gone in state.ActiveIncidents.Values.Where(i => i.Status != IncidentStatus.Resolved && i.FaultCode != Silent && !reported.Contains(i.FaultCode)))
+        {
+            events.Add(new FaultCleared(c.DeviceId, gone.Component, gone.FaultCode, c.MessageId, c.Sequence, c.OccurredAt));
+            events.Add(new IncidentResolved(c.DeviceId, gone.IncidentId, c.StoreId, gone.FaultCode, "no longer reported in the heartbeat", c.OccurredAt));
+        }
+
+        return [.. events];
+    }
+
+    private static IDeviceEvent[] Silence(Device state, RecordSilence c, FlapPolicy flapping)
+    {
+        var detected = new FaultDetected(c.DeviceId, c.StoreId, "liveness", Silent, Severity.Blocking, Guid.Empty, state.LastSequence, c.Now);
+        if (!state.ActiveIncidents.TryGetValue(Silent, out var active))
+        {
+            return [detected, new IncidentOpened(c.DeviceId, c.NewIncidentId, c.StoreId, "liveness", Silent, Severity.Blocking, c.Now)];
+        }
+
+        return active.Status == IncidentStatus.Resolved ? [detected, .. Reopen(state, active, $"silent again since {c.LastSeenAt:O}", c.Now, flapping)] : [];
     }
 
     /// <summary>An incident still in play, or a refusal that says why not (finished incidents never change).</summary>

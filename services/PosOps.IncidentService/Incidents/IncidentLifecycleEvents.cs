@@ -1,5 +1,8 @@
 namespace PosOps.IncidentService.Incidents;
 
+/// <summary>Heartbeats resumed after a silence; the gap is kept for MTTR and audit.</summary>
+public sealed record SilenceEnded(string DeviceId, DateTimeOffset SilentSince, DateTimeOffset BackAt, double GapSeconds) : IDeviceEvent;
+
 /// <summary>Ops took the incident (stops the unacknowledged escalation).</summary>
 public sealed record IncidentAcknowledged(string DeviceId, Guid IncidentId, string By, DateTimeOffset OccurredAt) : IDeviceEvent;
 

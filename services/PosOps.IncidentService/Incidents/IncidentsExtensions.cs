@@ -20,7 +20,7 @@ public static class IncidentsExtensions
             options.Events.AddEventTypes([typeof(FaultDetected), typeof(IncidentOpened), typeof(FaultCleared), typeof(IncidentResolved),
                 typeof(NetworkSwitched), typeof(CommandIssued), typeof(CommandAnswered), typeof(OfflineTransactionsUploaded),
                 typeof(IncidentAcknowledged), typeof(IncidentMitigated), typeof(IncidentReopened), typeof(IncidentEscalated),
-                typeof(IncidentVerified), typeof(FollowUpFailed), typeof(IncidentClosed)]);
+                typeof(IncidentVerified), typeof(FollowUpFailed), typeof(IncidentClosed), typeof(SilenceEnded)]);
         });
         return builder;
     }

@@ -1,17 +1,24 @@
 using System.Text.Json;
+using Marten;
+using Microsoft.Extensions.Options;
 using Npgsql;
 using NpgsqlTypes;
 using PosOps.Contracts;
 using PosOps.Contracts.Agent;
 using PosOps.IncidentService.AgentInbox;
+using PosOps.IncidentService.Incidents;
+using PosOps.IncidentService.Timers;
 
 namespace PosOps.IncidentService.Liveness;
 
 /// <summary>
 /// Heartbeats are not events (design principle 1): a batch becomes one upsert of the latest health per
 /// device, and a row only moves forward in sequence, so a late or repeated heartbeat changes nothing.
+/// Only when a device's fault picture differs from its previous heartbeat, or it was silent, does the
+/// device stream hear of it: level-triggered reconciliation (principle 2) and the end of a silence.
 /// </summary>
-public sealed class HeartbeatBatchHandler(NpgsqlDataSource dataSource, TimeProvider clock) : IAgentBatchHandler
+public sealed class HeartbeatBatchHandler(
+    NpgsqlDataSource dataSource, IDocumentStore store, IOptions<FollowUpOptions> timers, TimeProvider clock, ILogger<HeartbeatBatchHandler> logger) : IAgentBatchHandler
 {
     public string Queue => WireNames.HeartbeatQueue;
 
@@ -32,6 +39,8 @@ public sealed class HeartbeatBatchHandler(NpgsqlDataSource dataSource, TimeProvi
         }
 
         var now = clock.GetUtcNow();
+        await ReconcileAsync(latest, now, cancellationToken);
+
         await using var command = dataSource.CreateCommand(LivenessSchema.UpsertSql);
         command.Parameters.Add(new NpgsqlParameter { Value = latest.Select(h => h.DeviceId).ToArray(), NpgsqlDbType = NpgsqlDbType.Array | NpgsqlDbType.Text });
         command.Parameters.Add(new NpgsqlParameter { Value = latest.Select(h => h.StoreId).ToArray(), NpgsqlDbType = NpgsqlDbType.Array | NpgsqlDbType.Text });
@@ -40,5 +49,75 @@ public sealed class HeartbeatBatchHandler(NpgsqlDataSource dataSource, TimeProvi
         command.Parameters.Add(new NpgsqlParameter { Value = now.UtcDateTime, NpgsqlDbType = NpgsqlDbType.TimestampTz });
         command.Parameters.Add(new NpgsqlParameter { Value = latest.Select(h => JsonSerializer.Serialize(h, WireJson.Options)).ToArray(), NpgsqlDbType = NpgsqlDbType.Array | NpgsqlDbType.Text });
         await command.ExecuteNonQueryAsync(cancellationToken);
+    }
+
+    private async Task ReconcileAsync(List<Heartbeat> latest, DateTimeOffset now, CancellationToken cancellationToken)
+    {
+        var previous = await PreviousAsync([.. latest.Select(h => h.DeviceId)], cancellationToken);
+        var work = new List<(Heartbeat Beat, DateTimeOffset? SilentSince)>();
+        foreach (var beat in latest)
+        {
+            if (!previous.TryGetValue(beat.DeviceId, out var before))
+            {
+                work.Add((beat, null));
+            }
+            else if (beat.Sequence > before.Sequence && (before.SilentSince is not null || !Faults(beat).SetEquals(Faults(before.Health))))
+            {
+                work.Add((beat, before.SilentSince));
+            }
+        }
+
+        if (work.Count == 0)
+        {
+            return;
+        }
+
+        await OptimisticRetry.RunAsync(async () =>
+        {
+            await using var session = store.LightweightSession();
+            foreach (var (beat, silentSince) in work)
+            {
+                var stream = await session.Events.FetchForWriting<Device>(beat.DeviceId, cancellationToken);
+                var state = stream.Aggregate ?? DeviceDecider.Initial(beat.DeviceId);
+                var events = new List<IDeviceEvent>();
+                if (silentSince is { } since)
+                {
+                    events.AddRange(DeviceDecider.Decide(new RecordDeviceBack(beat.DeviceId, beat.StoreId, since, now), state));
+                    state = events.Aggregate(state, DeviceDecider.Evolve);
+                }
+
+                var reported = Faults(beat)
+                    .Select(f => FaultCatalogue.TryFind(f.Component, f.Code, out var entry, out _) ? new ReportedFault(f.Component, f.Code, entry.Severity, Guid.CreateVersion7(now)) : null)
+                    .OfType<ReportedFault>()
+                    .ToList();
+                events.AddRange(DeviceDecider.Decide(new ReconcileHealth(beat.MessageId, beat.DeviceId, beat.StoreId, beat.Sequence, reported, beat.OccurredAt, now), state));
+                stream.AppendMany(events);
+                DurableTimers.ScheduleFor(session, events, timers.Value, now);
+            }
+
+            await session.SaveChangesAsync(cancellationToken);
+        }, logger);
+    }
+
+    private static HashSet<(string Component, string Code)> Faults(Heartbeat beat) =>
+        [.. beat.Components.Where(c => c.Status != ComponentStatus.Ok && c.Code is not null).Select(c => (c.Component, c.Code!))];
+
+    private sealed record Previous(long Sequence, Heartbeat Health, DateTimeOffset? SilentSince);
+
+    private async Task<Dictionary<string, Previous>> PreviousAsync(string[] devices, CancellationToken cancellationToken)
+    {
+        await using var command = dataSource.CreateCommand(LivenessSchema.PreviousSql);
+        command.Parameters.Add(new NpgsqlParameter { Value = devices, NpgsqlDbType = NpgsqlDbType.Array | NpgsqlDbType.Text });
+        var result = new Dictionary<string, Previous>(StringComparer.Ordinal);
+        await using var reader = await command.ExecuteReaderAsync(cancellationToken);
+        while (await reader.ReadAsync(cancellationToken))
+        {
+            result[reader.GetString(0)] = new Previous(
+                reader.GetInt64(1),
+                JsonSerializer.Deserialize<Heartbeat>(reader.GetString(2), WireJson.Options)!,
+                await reader.IsDBNullAsync(3, cancellationToken) ? null : new DateTimeOffset(reader.GetDateTime(3), TimeSpan.Zero));
+        }
+
+        return result;
     }
 }

@@ -20,6 +20,8 @@ public static class LivenessSchema
         table.AddColumn("last_heartbeat_at", "timestamptz").NotNull();
         table.AddColumn("last_seen_at", "timestamptz").NotNull();
         table.AddColumn("health", "jsonb").NotNull();
+        table.AddColumn("silent_since", "timestamptz");
+        table.Indexes.Add(new IndexDefinition("ix_device_liveness_last_seen") { Columns = ["last_seen_at"] });
         return table;
     }
 
@@ -34,8 +36,26 @@ public static class LivenessSchema
             sequence = excluded.sequence,
             last_heartbeat_at = excluded.last_heartbeat_at,
             last_seen_at = excluded.last_seen_at,
-            health = excluded.health
+            health = excluded.health,
+            silent_since = null
         where excluded.sequence > d.sequence
+        """;
+
+    /// <summary>Marks devices silent whose last heartbeat is older than $1, at most $2 a round, each claimed by one instance.</summary>
+    public static readonly string ClaimSilentSql = $"""
+        update {EventStoreSchema.Name}.{TableName} d set silent_since = d.last_seen_at
+        where d.device_id in (
+            select device_id from {EventStoreSchema.Name}.{TableName}
+            where last_seen_at < now() - $1 and silent_since is null
+            order by last_seen_at
+            limit $2
+            for update skip locked)
+        returning d.device_id, d.store_id, d.last_seen_at
+        """;
+
+    /// <summary>The previous health and silence of the devices in a heartbeat batch.</summary>
+    public static readonly string PreviousSql = $"""
+        select device_id, sequence, health::text, silent_since from {EventStoreSchema.Name}.{TableName} where device_id = any($1)
         """;
 
     public static string SelectSql(string schema) => $"""

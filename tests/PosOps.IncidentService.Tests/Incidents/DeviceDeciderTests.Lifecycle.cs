@@ -127,3 +127,39 @@ public partial class DeviceDeciderTests
         Assert.Empty(When(Given(history), new EscalateIfUnacknowledged(DeviceId, Incident, 1, TimeSpan.FromMinutes(15), T0.AddMinutes(16))));
     }
 }
+
+public partial class DeviceDeciderTests
+{
+    [Fact]
+    public void GivenNoIncident_WhenAHeartbeatShowsAFault_ThenTheIncidentOpensFromTheHeartbeat()
+    {
+        var heartbeatIncident = Guid.CreateVersion7();
+
+        var events = When(Given(), new ReconcileHealth(Guid.CreateVersion7(), DeviceId, StoreId, 7,
+            [new ReportedFault("printer", "PAPER_OUT", PosOps.Contracts.Incidents.Severity.Degraded, heartbeatIncident)], T0, T0));
+
+        Assert.Equal(heartbeatIncident, Assert.IsType<IncidentOpened>(events[^1]).IncidentId);
+    }
+
+    [Fact]
+    public void GivenAnOpenIncident_WhenTheHeartbeatNoLongerShowsTheFault_ThenItResolves_ButASilenceIsNotClearedByIt()
+    {
+        var history = History(PaperOut(1, Incident), new RecordSilence(DeviceId, StoreId, T0, Guid.CreateVersion7(), T0.AddMinutes(1)));
+
+        var events = When(Given(history), new ReconcileHealth(Guid.CreateVersion7(), DeviceId, StoreId, 9, [], T0.AddMinutes(2), T0.AddMinutes(2)));
+
+        var resolved = Assert.Single(events.OfType<IncidentResolved>());
+        Assert.Equal(Incident, resolved.IncidentId);
+    }
+
+    [Fact]
+    public void GivenASilentDevice_WhenItComesBack_ThenTheGapIsRecordedAndTheSilenceResolves()
+    {
+        var history = History(new RecordSilence(DeviceId, StoreId, T0, Incident, T0.AddSeconds(47)));
+
+        var events = When(Given(history), new RecordDeviceBack(DeviceId, StoreId, T0, T0.AddSeconds(120)));
+
+        Assert.Equal(120, Assert.IsType<SilenceEnded>(events[0]).GapSeconds);
+        Assert.Equal(Incident, Assert.IsType<IncidentResolved>(events[^1]).IncidentId);
+    }
+}

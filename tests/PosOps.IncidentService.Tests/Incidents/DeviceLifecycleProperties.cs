@@ -6,8 +6,8 @@ using static PosOps.IncidentService.Tests.Incidents.DeviceSpec;
 namespace PosOps.IncidentService.Tests.Incidents;
 
 /// <summary>
-/// Random histories of faults, clears, replays, acknowledgements, mitigations, resolutions, follow-ups
-/// and closes. Whatever the order, the lifecycle's invariants hold.
+/// Random histories of faults, clears, replays, heartbeats (level-triggered), silences and returns,
+/// acknowledgements, mitigations, resolutions, follow-ups and closes. Whatever the order, the lifecycle's invariants hold.
 /// </summary>
 public class DeviceLifecycleProperties
 {
@@ -37,7 +37,12 @@ public class DeviceLifecycleProperties
                 5 => new ResolveIncident(DeviceId, target, "ops", null, now),
                 6 => new VerifyIncident(DeviceId, target, JournalEmpty: true, now),
                 7 => new FailFollowUp(DeviceId, target, "still failing", now),
-                _ => new CloseIncident(DeviceId, target, "ops", now),
+                8 => new CloseIncident(DeviceId, target, "ops", now),
+                9 => new ReconcileHealth(Guid.NewGuid(), DeviceId, StoreId, ++sequence,
+                    op % 2 == 0 ? [] : [new ReportedFault(component, code, Severity.Degraded, Guid.NewGuid())], now, now),
+                _ => op % 2 == 0
+                    ? new RecordSilence(DeviceId, StoreId, now.AddMinutes(-1), Guid.NewGuid(), now)
+                    : new RecordDeviceBack(DeviceId, StoreId, now.AddMinutes(-5), now),
             };
             IDeviceEvent[] produced;
             try
@@ -61,7 +66,7 @@ public class DeviceLifecycleProperties
         return (events, live);
     }
 
-    private static readonly Gen<int[]> Scripts = Gen.Int[0, 17].Array[1, 80];
+    private static readonly Gen<int[]> Scripts = Gen.Int[0, 21].Array[1, 80];
 
     [Fact]
     public void AtMostOneIncidentInPlayPerFault() => Scripts.Sample(script =>

@@ -9,20 +9,37 @@ public sealed class HeartbeatTests(TestServers servers) : SystemTest(servers)
     protected override bool WithNotifications => false;
 
     [Fact]
-    public async Task GivenHeartbeats_ThenTheLastKnownHealthIsTheNewest_AndNoEventIsWritten()
+    public async Task GivenUnchangedHeartbeats_ThenOnlyTheLastKnownHealthMoves_AndNoEventIsWritten()
     {
         var deviceId = Messages.NewDeviceId();
 
         for (var sequence = 1; sequence <= 3; sequence++)
         {
-            await System.Agent.PublishAsync(Messages.Heartbeat(deviceId, sequence, printerFault: sequence == 3 ? "PAPER_OUT" : null), default);
+            await System.Agent.PublishAsync(Messages.Heartbeat(deviceId, sequence), default);
         }
 
         await Wait.UntilAsync(async () => await SequenceAsync(deviceId) == 3, TimeSpan.FromSeconds(20), "heartbeat 3");
+        Assert.Equal(HttpStatusCode.NotFound, (await System.Api.GetAsync($"/api/devices/{deviceId}/events")).StatusCode);
+    }
+
+    [Fact]
+    public async Task GivenAFaultOnlyTheHeartbeatShows_ThenTheIncidentOpens_AndItResolvesWhenTheHeartbeatNoLongerShowsIt()
+    {
+        // Level-triggered: the fault edge was lost, the heartbeats still tell the truth.
+        var deviceId = Messages.NewDeviceId();
+        await System.Agent.PublishAsync(Messages.Heartbeat(deviceId, 1), default);
+        await System.Agent.PublishAsync(Messages.Heartbeat(deviceId, 2, printerFault: "PAPER_OUT"), default);
+
+        await Wait.UntilAsync(async () => (await System.Api.GetAsync($"/api/devices/{deviceId}/events")).IsSuccessStatusCode, TimeSpan.FromSeconds(20), "the incident");
         var device = await System.GetJsonAsync($"/api/devices/{deviceId}");
         var printer = device.GetProperty("health").GetProperty("components").EnumerateArray().Single(c => c.GetProperty("component").GetString() == "printer");
         Assert.Equal("PAPER_OUT", printer.GetProperty("code").GetString());
-        Assert.Equal(HttpStatusCode.NotFound, (await System.Api.GetAsync($"/api/devices/{deviceId}/events")).StatusCode);
+        Assert.Equal(["fault_detected", "incident_opened"], await System.StreamEventTypesAsync(deviceId));
+
+        await System.Agent.PublishAsync(Messages.Heartbeat(deviceId, 3), default);
+        await System.Agent.PublishAsync(Messages.Heartbeat(deviceId, 4), default);
+        await Wait.UntilAsync(async () => await SequenceAsync(deviceId) == 4, TimeSpan.FromSeconds(20), "heartbeat 4");
+        Assert.Equal(["fault_detected", "incident_opened", "fault_cleared", "incident_resolved"], await System.StreamEventTypesAsync(deviceId));
     }
 
     [Fact]

@@ -1,0 +1,86 @@
+using Marten;
+using Microsoft.Extensions.Options;
+using Npgsql;
+using PosOps.IncidentService.Incidents;
+using PosOps.IncidentService.Timers;
+
+namespace PosOps.IncidentService.Liveness;
+
+/// <summary>
+/// Finds devices that stopped sending heartbeats (3 × interval + 2 s by default) and opens
+/// DEVICE_SILENT for each. Each silent device is claimed by one instance (FOR UPDATE SKIP LOCKED).
+/// </summary>
+public sealed partial class SilenceWatcher(
+    NpgsqlDataSource dataSource,
+    IDocumentStore store,
+    IOptions<LivenessOptions> options,
+    IOptions<FollowUpOptions> timers,
+    TimeProvider clock,
+    ILogger<SilenceWatcher> logger) : BackgroundService
+{
+    protected override async Task ExecuteAsync(CancellationToken stoppingToken)
+    {
+        using var timer = new PeriodicTimer(TimeSpan.FromSeconds(options.Value.CheckEverySeconds), clock);
+        while (await timer.WaitForNextTickAsync(stoppingToken))
+        {
+            try
+            {
+                foreach (var (deviceId, storeId, lastSeen) in await ClaimAsync(stoppingToken))
+                {
+                    await OpenSilenceAsync(deviceId, storeId, lastSeen, stoppingToken);
+                }
+            }
+            catch (Exception e) when (e is not OperationCanceledException)
+            {
+                LogFailed(e.Message, e);
+            }
+        }
+    }
+
+    private async Task<List<(string DeviceId, string StoreId, DateTimeOffset LastSeen)>> ClaimAsync(CancellationToken cancellationToken)
+    {
+        await using var command = dataSource.CreateCommand(LivenessSchema.ClaimSilentSql);
+        command.Parameters.Add(new NpgsqlParameter { Value = options.Value.SilentAfter });
+        command.Parameters.Add(new NpgsqlParameter { Value = 500 });
+        var claimed = new List<(string, string, DateTimeOffset)>();
+        await using var reader = await command.ExecuteReaderAsync(cancellationToken);
+        while (await reader.ReadAsync(cancellationToken))
+        {
+            claimed.Add((reader.GetString(0), reader.GetString(1), new DateTimeOffset(reader.GetDateTime(2), TimeSpan.Zero)));
+        }
+
+        return claimed;
+    }
+
+    private async Task OpenSilenceAsync(string deviceId, string storeId, DateTimeOffset lastSeen, CancellationToken cancellationToken)
+    {
+        try
+        {
+            await OptimisticRetry.RunAsync(async () =>
+            {
+                var now = clock.GetUtcNow();
+                await using var session = store.LightweightSession();
+                var stream = await session.Events.FetchForWriting<Device>(deviceId, cancellationToken);
+                var events = DeviceDecider.Decide(new RecordSilence(deviceId, storeId, lastSeen, Guid.CreateVersion7(now), now), stream.Aggregate ?? DeviceDecider.Initial(deviceId));
+                stream.AppendMany(events);
+                DurableTimers.ScheduleFor(session, events, timers.Value, now);
+                await session.SaveChangesAsync(cancellationToken);
+                LogSilent(deviceId, (now - lastSeen).TotalSeconds);
+            }, logger);
+        }
+        catch (Exception e) when (e is not OperationCanceledException)
+        {
+            // Give the claim back so the next round tries again.
+            await using var release = dataSource.CreateCommand($"update {EventStoreSchema.Name}.{LivenessSchema.TableName} set silent_since = null where device_id = $1");
+            release.Parameters.Add(new NpgsqlParameter { Value = deviceId });
+            await release.ExecuteNonQueryAsync(cancellationToken);
+            throw;
+        }
+    }
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "{DeviceId} is silent: no heartbeat for {Seconds:0.0} s")]
+    private partial void LogSilent(string deviceId, double seconds);
+
+    [LoggerMessage(Level = LogLevel.Error, Message = "Silence check failed: {Reason}")]
+    private partial void LogFailed(string reason, Exception exception);
+}
