@@ -106,12 +106,18 @@ public static class DeviceDecider
 
     public static Device Evolve(Device state, IDeviceEvent @event) => @event switch
     {
+        // A fault seen in a heartbeat (or by the silence check) does not move the sequence guard: fault edges
+        // sent before that heartbeat but still in flight on their own queue must still be recorded.
+        FaultDetected e when e.Source == FaultSource.Heartbeat => state with { StoreId = e.StoreId, LastHealthSequence = Math.Max(state.LastHealthSequence, e.Sequence) },
+        FaultDetected e when e.Source != FaultSource.Edge => state with { StoreId = e.StoreId },
         FaultDetected e => state with { StoreId = e.StoreId, LastSequence = Math.Max(state.LastSequence, e.Sequence) },
         IncidentOpened e => state with
         {
             ActiveIncidents = state.ActiveIncidents.SetItem(e.FaultCode,
                 new TrackedIncident(e.IncidentId, e.Component, e.FaultCode, e.Severity, IncidentStatus.Open, e.OccurredAt, 0, [], false)),
         },
+        FaultCleared e when e.Source == FaultSource.Heartbeat => state with { LastHealthSequence = Math.Max(state.LastHealthSequence, e.Sequence) },
+        FaultCleared e when e.Source != FaultSource.Edge => state,
         FaultCleared e => state with { LastSequence = Math.Max(state.LastSequence, e.Sequence) },
         IncidentAcknowledged e => Update(state, e.IncidentId, i => i with { Status = IncidentStatus.Acknowledged }),
         IncidentMitigated e => Update(state, e.IncidentId, i => i with { Status = IncidentStatus.Mitigated }),
@@ -190,6 +196,11 @@ public static class DeviceDecider
             return [];
         }
 
+        if (command is ReconcileHealth health && health.Sequence <= state.LastHealthSequence)
+        {
+            return [];
+        }
+
         return command switch
         {
             RecordFault c when state.ActiveIncidents.TryGetValue(c.FaultCode, out var active) => active.Status == IncidentStatus.Resolved
@@ -228,7 +239,7 @@ public static class DeviceDecider
                 ?
                 [
                     new SilenceEnded(c.DeviceId, c.SilentSince, c.Now, Math.Round((c.Now - c.SilentSince).TotalSeconds, 1)),
-                    new FaultCleared(c.DeviceId, "liveness", Silent, Guid.Empty, state.LastSequence, c.Now),
+                    new FaultCleared(c.DeviceId, "liveness", Silent, Guid.Empty, state.LastSequence, c.Now, FaultSource.Liveness),
                     new IncidentResolved(c.DeviceId, silent.IncidentId, c.StoreId, Silent, $"heartbeats resumed after {(c.Now - c.SilentSince).TotalSeconds:0} s of silence", c.Now),
                 ]
                 : [],
@@ -255,19 +266,19 @@ public static class DeviceDecider
         {
             if (!state.ActiveIncidents.TryGetValue(fault.Code, out var active))
             {
-                events.Add(new FaultDetected(c.DeviceId, c.StoreId, fault.Component, fault.Code, fault.Severity, c.MessageId, c.Sequence, c.OccurredAt));
+                events.Add(new FaultDetected(c.DeviceId, c.StoreId, fault.Component, fault.Code, fault.Severity, c.MessageId, c.Sequence, c.OccurredAt, FaultSource.Heartbeat));
                 events.Add(new IncidentOpened(c.DeviceId, fault.NewIncidentId, c.StoreId, fault.Component, fault.Code, fault.Severity, c.OccurredAt));
             }
             else if (active.Status == IncidentStatus.Resolved)
             {
-                events.Add(new FaultDetected(c.DeviceId, c.StoreId, fault.Component, fault.Code, fault.Severity, c.MessageId, c.Sequence, c.OccurredAt));
+                events.Add(new FaultDetected(c.DeviceId, c.StoreId, fault.Component, fault.Code, fault.Severity, c.MessageId, c.Sequence, c.OccurredAt, FaultSource.Heartbeat));
                 events.AddRange(Reopen(state, active, "the heartbeat reports the fault again", c.OccurredAt, flapping));
             }
         }
 
         foreach (var gone in state.ActiveIncidents.Values.Where(i => i.Status != IncidentStatus.Resolved && i.FaultCode != Silent && !reported.Contains(i.FaultCode)))
         {
-            events.Add(new FaultCleared(c.DeviceId, gone.Component, gone.FaultCode, c.MessageId, c.Sequence, c.OccurredAt));
+            events.Add(new FaultCleared(c.DeviceId, gone.Component, gone.FaultCode, c.MessageId, c.Sequence, c.OccurredAt, FaultSource.Heartbeat));
             events.Add(new IncidentResolved(c.DeviceId, gone.IncidentId, c.StoreId, gone.FaultCode, "no longer reported in the heartbeat", c.OccurredAt));
         }
 
@@ -276,7 +287,7 @@ public static class DeviceDecider
 
     private static IDeviceEvent[] Silence(Device state, RecordSilence c, FlapPolicy flapping)
     {
-        var detected = new FaultDetected(c.DeviceId, c.StoreId, "liveness", Silent, Severity.Blocking, Guid.Empty, state.LastSequence, c.Now);
+        var detected = new FaultDetected(c.DeviceId, c.StoreId, "liveness", Silent, Severity.Blocking, Guid.Empty, state.LastSequence, c.Now, FaultSource.Liveness);
         if (!state.ActiveIncidents.TryGetValue(Silent, out var active))
         {
             return [detected, new IncidentOpened(c.DeviceId, c.NewIncidentId, c.StoreId, "liveness", Silent, Severity.Blocking, c.Now)];

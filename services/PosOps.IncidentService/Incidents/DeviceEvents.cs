@@ -10,6 +10,14 @@ public interface IDeviceEvent
     string DeviceId { get; }
 }
 
+/// <summary>Who noticed: the agent's fault edge, a heartbeat's full picture (reconciliation), or the silence check.</summary>
+public enum FaultSource
+{
+    Edge,
+    Heartbeat,
+    Liveness,
+}
+
 /// <summary>The device said a component failed. MessageId and Sequence make a redelivery harmless.</summary>
 public sealed record FaultDetected(
     string DeviceId,
@@ -19,7 +27,8 @@ public sealed record FaultDetected(
     Severity Severity,
     Guid MessageId,
     long Sequence,
-    DateTimeOffset OccurredAt) : IDeviceEvent;
+    DateTimeOffset OccurredAt,
+    FaultSource Source = FaultSource.Edge) : IDeviceEvent;
 
 /// <summary>One incident per (device, fault) episode.</summary>
 public sealed record IncidentOpened(
@@ -38,7 +47,8 @@ public sealed record FaultCleared(
     string FaultCode,
     Guid MessageId,
     long Sequence,
-    DateTimeOffset OccurredAt) : IDeviceEvent;
+    DateTimeOffset OccurredAt,
+    FaultSource Source = FaultSource.Edge) : IDeviceEvent;
 
 /// <summary>The fault behind the incident is gone; the follow-up check (verification) comes later.</summary>
 public sealed record IncidentResolved(

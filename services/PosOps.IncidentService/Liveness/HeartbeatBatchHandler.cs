@@ -14,11 +14,13 @@ namespace PosOps.IncidentService.Liveness;
 /// <summary>
 /// Heartbeats are not events (design principle 1): a batch becomes one upsert of the latest health per
 /// device, and a row only moves forward in sequence, so a late or repeated heartbeat changes nothing.
-/// Only when a device's fault picture differs from its previous heartbeat, or it was silent, does the
-/// device stream hear of it: level-triggered reconciliation (principle 2) and the end of a silence.
+/// The device stream hears of a heartbeat only when it ends a silence, or when its fault picture
+/// differs from the incidents and has stayed the same for two heartbeats (level-triggered
+/// reconciliation, principle 2).
 /// </summary>
 public sealed class HeartbeatBatchHandler(
-    NpgsqlDataSource dataSource, IDocumentStore store, IOptions<FollowUpOptions> timers, TimeProvider clock, ILogger<HeartbeatBatchHandler> logger) : IAgentBatchHandler
+    NpgsqlDataSource dataSource, IDocumentStore store, IOptions<FollowUpOptions> timers, IOptions<LivenessOptions> liveness, TimeProvider clock,
+    ILogger<HeartbeatBatchHandler> logger) : IAgentBatchHandler
 {
     public string Queue => WireNames.HeartbeatQueue;
 
@@ -39,7 +41,7 @@ public sealed class HeartbeatBatchHandler(
         }
 
         var now = clock.GetUtcNow();
-        await ReconcileAsync(latest, now, cancellationToken);
+        var reconciled = await ReconcileAsync(latest, now, cancellationToken);
 
         await using var command = dataSource.CreateCommand(LivenessSchema.UpsertSql);
         command.Parameters.Add(new NpgsqlParameter { Value = latest.Select(h => h.DeviceId).ToArray(), NpgsqlDbType = NpgsqlDbType.Array | NpgsqlDbType.Text });
@@ -48,34 +50,54 @@ public sealed class HeartbeatBatchHandler(
         command.Parameters.Add(new NpgsqlParameter { Value = latest.Select(h => h.OccurredAt.UtcDateTime).ToArray(), NpgsqlDbType = NpgsqlDbType.Array | NpgsqlDbType.TimestampTz });
         command.Parameters.Add(new NpgsqlParameter { Value = now.UtcDateTime, NpgsqlDbType = NpgsqlDbType.TimestampTz });
         command.Parameters.Add(new NpgsqlParameter { Value = latest.Select(h => JsonSerializer.Serialize(h, WireJson.Options)).ToArray(), NpgsqlDbType = NpgsqlDbType.Array | NpgsqlDbType.Text });
+        command.Parameters.Add(new NpgsqlParameter { Value = latest.Select(h => reconciled[h.DeviceId]).ToArray(), NpgsqlDbType = NpgsqlDbType.Array | NpgsqlDbType.Boolean });
         await command.ExecuteNonQueryAsync(cancellationToken);
     }
 
-    private async Task ReconcileAsync(List<Heartbeat> latest, DateTimeOffset now, CancellationToken cancellationToken)
+    /// <summary>
+    /// Compares each heartbeat with the device's previous one. A changed picture is only noted; when
+    /// the next current heartbeat shows the same picture, it is reconciled into the stream. The wait of
+    /// one interval lets fault edges, which travel on their own queue, arrive first: reconciliation
+    /// corrects lost edges, it does not race live ones. Returns each device's "reconciled" mark.
+    /// </summary>
+    private async Task<Dictionary<string, bool>> ReconcileAsync(List<Heartbeat> latest, DateTimeOffset now, CancellationToken cancellationToken)
     {
         var previous = await PreviousAsync([.. latest.Select(h => h.DeviceId)], cancellationToken);
-        var work = new List<(Heartbeat Beat, DateTimeOffset? SilentSince)>();
+        var marks = new Dictionary<string, bool>(StringComparer.Ordinal);
+        var work = new List<(Heartbeat Beat, DateTimeOffset? SilentSince, bool Reconcile)>();
+        var fresh = TimeSpan.FromSeconds(2 * liveness.Value.HeartbeatIntervalSeconds);
         foreach (var beat in latest)
         {
             if (!previous.TryGetValue(beat.DeviceId, out var before))
             {
-                work.Add((beat, null));
+                marks[beat.DeviceId] = Faults(beat).Count == 0;
+                continue;
             }
-            else if (beat.Sequence > before.Sequence && (before.SilentSince is not null || !Faults(beat).SetEquals(Faults(before.Health))))
+
+            if (beat.Sequence <= before.Sequence)
             {
-                work.Add((beat, before.SilentSince));
+                marks[beat.DeviceId] = before.Reconciled;
+                continue;
+            }
+
+            var changed = !Faults(beat).SetEquals(Faults(before.Health));
+            var settled = !changed && !before.Reconciled && now - beat.OccurredAt <= fresh && now - before.LastSeenAt <= fresh;
+            marks[beat.DeviceId] = settled || (!changed && before.Reconciled);
+            if (settled || before.SilentSince is not null)
+            {
+                work.Add((beat, before.SilentSince, settled));
             }
         }
 
         if (work.Count == 0)
         {
-            return;
+            return marks;
         }
 
         await OptimisticRetry.RunAsync(async () =>
         {
             await using var session = store.LightweightSession();
-            foreach (var (beat, silentSince) in work)
+            foreach (var (beat, silentSince, reconcile) in work)
             {
                 var stream = await session.Events.FetchForWriting<Device>(beat.DeviceId, cancellationToken);
                 var state = stream.Aggregate ?? DeviceDecider.Initial(beat.DeviceId);
@@ -86,23 +108,28 @@ public sealed class HeartbeatBatchHandler(
                     state = events.Aggregate(state, DeviceDecider.Evolve);
                 }
 
-                var reported = Faults(beat)
-                    .Select(f => FaultCatalogue.TryFind(f.Component, f.Code, out var entry, out _) ? new ReportedFault(f.Component, f.Code, entry.Severity, Guid.CreateVersion7(now)) : null)
-                    .OfType<ReportedFault>()
-                    .ToList();
-                events.AddRange(DeviceDecider.Decide(new ReconcileHealth(beat.MessageId, beat.DeviceId, beat.StoreId, beat.Sequence, reported, beat.OccurredAt, now), state));
+                if (reconcile)
+                {
+                    var reported = Faults(beat)
+                        .Select(f => FaultCatalogue.TryFind(f.Component, f.Code, out var entry, out _) ? new ReportedFault(f.Component, f.Code, entry.Severity, Guid.CreateVersion7(now)) : null)
+                        .OfType<ReportedFault>()
+                        .ToList();
+                    events.AddRange(DeviceDecider.Decide(new ReconcileHealth(beat.MessageId, beat.DeviceId, beat.StoreId, beat.Sequence, reported, beat.OccurredAt, now), state));
+                }
+
                 stream.AppendMany(events);
                 DurableTimers.ScheduleFor(session, events, timers.Value, now);
             }
 
             await session.SaveChangesAsync(cancellationToken);
         }, logger);
+        return marks;
     }
 
     private static HashSet<(string Component, string Code)> Faults(Heartbeat beat) =>
         [.. beat.Components.Where(c => c.Status != ComponentStatus.Ok && c.Code is not null).Select(c => (c.Component, c.Code!))];
 
-    private sealed record Previous(long Sequence, Heartbeat Health, DateTimeOffset? SilentSince);
+    private sealed record Previous(long Sequence, Heartbeat Health, DateTimeOffset? SilentSince, DateTimeOffset LastSeenAt, bool Reconciled);
 
     private async Task<Dictionary<string, Previous>> PreviousAsync(string[] devices, CancellationToken cancellationToken)
     {
@@ -115,7 +142,9 @@ public sealed class HeartbeatBatchHandler(
             result[reader.GetString(0)] = new Previous(
                 reader.GetInt64(1),
                 JsonSerializer.Deserialize<Heartbeat>(reader.GetString(2), WireJson.Options)!,
-                await reader.IsDBNullAsync(3, cancellationToken) ? null : new DateTimeOffset(reader.GetDateTime(3), TimeSpan.Zero));
+                await reader.IsDBNullAsync(3, cancellationToken) ? null : new DateTimeOffset(reader.GetDateTime(3), TimeSpan.Zero),
+                new DateTimeOffset(reader.GetDateTime(4), TimeSpan.Zero),
+                reader.GetBoolean(5));
         }
 
         return result;

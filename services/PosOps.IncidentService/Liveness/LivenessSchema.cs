@@ -21,6 +21,7 @@ public static class LivenessSchema
         table.AddColumn("last_seen_at", "timestamptz").NotNull();
         table.AddColumn("health", "jsonb").NotNull();
         table.AddColumn("silent_since", "timestamptz");
+        table.AddColumn<bool>("reconciled").NotNull().DefaultValueByExpression("true");
         table.Indexes.Add(new IndexDefinition("ix_device_liveness_last_seen") { Columns = ["last_seen_at"] });
         return table;
     }
@@ -28,16 +29,17 @@ public static class LivenessSchema
     public static readonly string UpsertSql = Upsert(EventStoreSchema.Name);
 
     private static string Upsert(string schema) => $"""
-        insert into {schema}.{TableName} as d (device_id, store_id, sequence, last_heartbeat_at, last_seen_at, health)
-        select u.device_id, u.store_id, u.sequence, u.heartbeat_at, $5, u.health::jsonb
-        from unnest($1, $2, $3, $4, $6) as u(device_id, store_id, sequence, heartbeat_at, health)
+        insert into {schema}.{TableName} as d (device_id, store_id, sequence, last_heartbeat_at, last_seen_at, health, reconciled)
+        select u.device_id, u.store_id, u.sequence, u.heartbeat_at, $5, u.health::jsonb, u.reconciled
+        from unnest($1, $2, $3, $4, $6, $7) as u(device_id, store_id, sequence, heartbeat_at, health, reconciled)
         on conflict (device_id) do update set
             store_id = excluded.store_id,
             sequence = excluded.sequence,
             last_heartbeat_at = excluded.last_heartbeat_at,
             last_seen_at = excluded.last_seen_at,
             health = excluded.health,
-            silent_since = null
+            silent_since = null,
+            reconciled = excluded.reconciled
         where excluded.sequence > d.sequence
         """;
 
@@ -55,7 +57,7 @@ public static class LivenessSchema
 
     /// <summary>The previous health and silence of the devices in a heartbeat batch.</summary>
     public static readonly string PreviousSql = $"""
-        select device_id, sequence, health::text, silent_since from {EventStoreSchema.Name}.{TableName} where device_id = any($1)
+        select device_id, sequence, health::text, silent_since, last_seen_at, reconciled from {EventStoreSchema.Name}.{TableName} where device_id = any($1)
         """;
 
     public static string SelectSql(string schema) => $"""

@@ -9,6 +9,9 @@ namespace PosOps.IncidentService.Liveness;
 /// <summary>
 /// Finds devices that stopped sending heartbeats (3 × interval + 2 s by default) and opens
 /// DEVICE_SILENT for each. Each silent device is claimed by one instance (FOR UPDATE SKIP LOCKED).
+/// Our outage is not their outage (design principle 8): while no heartbeat at all arrives for two
+/// intervals the silence is ours (broker, network, us), so no device is declared silent, and after
+/// ingestion resumes every device gets a full threshold to be heard from again.
 /// </summary>
 public sealed partial class SilenceWatcher(
     NpgsqlDataSource dataSource,
@@ -18,6 +21,9 @@ public sealed partial class SilenceWatcher(
     TimeProvider clock,
     ILogger<SilenceWatcher> logger) : BackgroundService
 {
+    private DateTimeOffset? ingestionSilentSince;
+    private DateTimeOffset quietUntil = DateTimeOffset.MinValue;
+
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
         using var timer = new PeriodicTimer(TimeSpan.FromSeconds(options.Value.CheckEverySeconds), clock);
@@ -25,6 +31,11 @@ public sealed partial class SilenceWatcher(
         {
             try
             {
+                if (!await IngestionAliveAsync(stoppingToken))
+                {
+                    continue;
+                }
+
                 foreach (var (deviceId, storeId, lastSeen) in await ClaimAsync(stoppingToken))
                 {
                     await OpenSilenceAsync(deviceId, storeId, lastSeen, stoppingToken);
@@ -35,6 +46,34 @@ public sealed partial class SilenceWatcher(
                 LogFailed(e.Message, e);
             }
         }
+    }
+
+    /// <summary>False while the whole fleet is quiet (dead man's switch) and for one threshold after it speaks again.</summary>
+    private async Task<bool> IngestionAliveAsync(CancellationToken cancellationToken)
+    {
+        await using var command = dataSource.CreateCommand($"select now() - max(last_seen_at) from {EventStoreSchema.Name}.{LivenessSchema.TableName}");
+        var quietFor = await command.ExecuteScalarAsync(cancellationToken) as TimeSpan?;
+        var now = clock.GetUtcNow();
+        var settings = options.Value;
+        if (quietFor is { } quiet && quiet > TimeSpan.FromSeconds(2 * settings.HeartbeatIntervalSeconds))
+        {
+            if (ingestionSilentSince is null)
+            {
+                ingestionSilentSince = now - quiet;
+                LogIngestionSilent(quiet.TotalSeconds);
+            }
+
+            return false;
+        }
+
+        if (ingestionSilentSince is not null)
+        {
+            LogIngestionResumed((now - ingestionSilentSince.Value).TotalSeconds);
+            ingestionSilentSince = null;
+            quietUntil = now + settings.SilentAfter;
+        }
+
+        return now >= quietUntil;
     }
 
     private async Task<List<(string DeviceId, string StoreId, DateTimeOffset LastSeen)>> ClaimAsync(CancellationToken cancellationToken)
@@ -80,6 +119,12 @@ public sealed partial class SilenceWatcher(
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "{DeviceId} is silent: no heartbeat for {Seconds:0.0} s")]
     private partial void LogSilent(string deviceId, double seconds);
+
+    [LoggerMessage(Level = LogLevel.Error, Message = "No heartbeat from any device for {Seconds:0} s: an ingestion or platform problem, not device silence; no device is declared silent meanwhile")]
+    private partial void LogIngestionSilent(double seconds);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Heartbeats arrive again after a fleet-wide gap of {Seconds:0} s; devices get a full threshold to report")]
+    private partial void LogIngestionResumed(double seconds);
 
     [LoggerMessage(Level = LogLevel.Error, Message = "Silence check failed: {Reason}")]
     private partial void LogFailed(string reason, Exception exception);

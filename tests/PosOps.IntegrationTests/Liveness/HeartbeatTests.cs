@@ -25,10 +25,13 @@ public sealed class HeartbeatTests(TestServers servers) : SystemTest(servers)
     [Fact]
     public async Task GivenAFaultOnlyTheHeartbeatShows_ThenTheIncidentOpens_AndItResolvesWhenTheHeartbeatNoLongerShowsIt()
     {
-        // Level-triggered: the fault edge was lost, the heartbeats still tell the truth.
+        // Level-triggered: the fault edge was lost, the heartbeats still tell the truth (once two agree).
         var deviceId = Messages.NewDeviceId();
         await System.Agent.PublishAsync(Messages.Heartbeat(deviceId, 1), default);
         await System.Agent.PublishAsync(Messages.Heartbeat(deviceId, 2, printerFault: "PAPER_OUT"), default);
+        await Wait.UntilAsync(async () => await SequenceAsync(deviceId) == 2, TimeSpan.FromSeconds(20), "heartbeat 2");
+        Assert.Equal(HttpStatusCode.NotFound, (await System.Api.GetAsync($"/api/devices/{deviceId}/events")).StatusCode); // one picture is not yet the truth
+        await System.Agent.PublishAsync(Messages.Heartbeat(deviceId, 3, printerFault: "PAPER_OUT"), default);
 
         await Wait.UntilAsync(async () => (await System.Api.GetAsync($"/api/devices/{deviceId}/events")).IsSuccessStatusCode, TimeSpan.FromSeconds(20), "the incident");
         var device = await System.GetJsonAsync($"/api/devices/{deviceId}");
@@ -36,9 +39,10 @@ public sealed class HeartbeatTests(TestServers servers) : SystemTest(servers)
         Assert.Equal("PAPER_OUT", printer.GetProperty("code").GetString());
         Assert.Equal(["fault_detected", "incident_opened"], await System.StreamEventTypesAsync(deviceId));
 
-        await System.Agent.PublishAsync(Messages.Heartbeat(deviceId, 3), default);
         await System.Agent.PublishAsync(Messages.Heartbeat(deviceId, 4), default);
         await Wait.UntilAsync(async () => await SequenceAsync(deviceId) == 4, TimeSpan.FromSeconds(20), "heartbeat 4");
+        await System.Agent.PublishAsync(Messages.Heartbeat(deviceId, 5), default);
+        await Wait.UntilAsync(async () => (await System.StreamEventTypesAsync(deviceId)).Length == 4, TimeSpan.FromSeconds(20), "the resolution");
         Assert.Equal(["fault_detected", "incident_opened", "fault_cleared", "incident_resolved"], await System.StreamEventTypesAsync(deviceId));
     }
 

@@ -23,6 +23,18 @@ public sealed class SilenceTests(TestServers servers, ITestOutputHelper output) 
             await System.Agent.PublishAsync(Messages.Heartbeat(device, 1), default);
         }
 
+        // The rest of the fleet keeps beating: a fleet that goes quiet all at once is our outage, not theirs.
+        using var keepBeating = new CancellationTokenSource(TimeSpan.FromSeconds(40));
+        var keeper = Messages.NewDeviceId("S22");
+        var beating = Task.Run(async () =>
+        {
+            for (var sequence = 1; !keepBeating.IsCancellationRequested; sequence++)
+            {
+                await System.Agent.PublishAsync(Messages.Heartbeat(keeper, sequence), default);
+                await Task.Delay(300);
+            }
+        });
+
         await Wait.UntilAsync(async () => (await System.GetJsonAsync("/api/devices?storeId=S21")).GetArrayLength() == devices.Count, TimeSpan.FromSeconds(20), "first heartbeats");
         var lastSeen = (await System.GetJsonAsync("/api/devices?storeId=S21")).EnumerateArray()
             .ToDictionary(d => d.GetProperty("deviceId").GetString()!, d => d.GetProperty("lastSeenAt").GetDateTimeOffset());
@@ -40,5 +52,8 @@ public sealed class SilenceTests(TestServers servers, ITestOutputHelper output) 
         var ended = events.Single(e => e.GetProperty("type").GetString() == "silence_ended").GetProperty("data");
         Assert.True(ended.GetProperty("gapSeconds").GetDouble() >= 5);
         Assert.Equal(["fault_detected", "incident_opened", "silence_ended", "fault_cleared", "incident_resolved"], events.Select(e => e.GetProperty("type").GetString()));
+        await keepBeating.CancelAsync();
+        await beating;
+        Assert.Equal(0, (await System.GetJsonAsync("/api/incidents?storeId=S22")).GetArrayLength());
     }
 }
