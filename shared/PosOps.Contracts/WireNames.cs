@@ -45,6 +45,24 @@ public static class WireNames
     /// <summary>Exchange of integration events for <c>IncidentResolved</c>.</summary>
     public const string IncidentResolvedExchange = "posops.incidents.resolved";
 
+    /// <summary>Exchange of integration events for <c>IncidentAcknowledged</c>.</summary>
+    public const string IncidentAcknowledgedExchange = "posops.incidents.acknowledged";
+
+    /// <summary>Exchange of integration events for <c>IncidentMitigated</c>.</summary>
+    public const string IncidentMitigatedExchange = "posops.incidents.mitigated";
+
+    /// <summary>Exchange of integration events for <c>IncidentEscalated</c>.</summary>
+    public const string IncidentEscalatedExchange = "posops.incidents.escalated";
+
+    /// <summary>Exchange of integration events for <c>IncidentReopened</c>.</summary>
+    public const string IncidentReopenedExchange = "posops.incidents.reopened";
+
+    /// <summary>Exchange of integration events for <c>IncidentVerified</c>.</summary>
+    public const string IncidentVerifiedExchange = "posops.incidents.verified";
+
+    /// <summary>Exchange of integration events for <c>IncidentClosed</c>.</summary>
+    public const string IncidentClosedExchange = "posops.incidents.closed";
+
     /// <summary>NotificationService's queue for incident integration events.</summary>
     public const string NotificationQueue = "posops.notifications.incident-events";
 }

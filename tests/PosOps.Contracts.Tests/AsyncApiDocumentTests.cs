@@ -83,6 +83,12 @@ public class AsyncApiDocumentTests
             [WireNames.CommandExchange] = ("exchange", "topic"),
             [WireNames.IncidentOpenedExchange] = ("exchange", "fanout"),
             [WireNames.IncidentResolvedExchange] = ("exchange", "fanout"),
+            [WireNames.IncidentAcknowledgedExchange] = ("exchange", "fanout"),
+            [WireNames.IncidentMitigatedExchange] = ("exchange", "fanout"),
+            [WireNames.IncidentEscalatedExchange] = ("exchange", "fanout"),
+            [WireNames.IncidentReopenedExchange] = ("exchange", "fanout"),
+            [WireNames.IncidentVerifiedExchange] = ("exchange", "fanout"),
+            [WireNames.IncidentClosedExchange] = ("exchange", "fanout"),
             [WireNames.AgentErrorQueue] = ("queue", "queue"),
         };
 

@@ -157,8 +157,8 @@ public class AsyncApiPayloadTests
         Assert.Contains(typeof(AgentCommand), named);
         Assert.Contains(typeof(IncidentOpened), named);
         Assert.Contains(typeof(IncidentResolved), named);
-        Assert.Equal(9, named.Count);
-        Assert.Equal(13, WireRecords.Count);
+        Assert.Equal(15, named.Count);
+        Assert.Equal(19, WireRecords.Count);
         Assert.All(WireRecords, t => Assert.True(Schemas.TryGetProperty(t.Name, out _), $"no schema {t.Name}"));
     }
 

@@ -33,10 +33,42 @@ public sealed partial class IncidentEventsPublisher : SubscriptionBase
         EventRange page, ISubscriptionController controller, IDocumentOperations operations, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(page);
+        ArgumentNullException.ThrowIfNull(operations);
+        var facts = new Dictionary<Guid, IncidentView?>();
+        async Task<IncidentView?> ViewAsync(Guid incidentId)
+        {
+            if (!facts.TryGetValue(incidentId, out var view))
+            {
+                facts[incidentId] = view = await operations.LoadAsync<IncidentView>(incidentId, cancellationToken);
+            }
+
+            return view;
+        }
+
         foreach (var e in page.Events)
         {
             switch (e.Data)
             {
+                case IncidentAcknowledged a:
+                    await PublishAsync(new Wire.IncidentAcknowledged(e.Id, a.IncidentId, a.DeviceId, (await ViewAsync(a.IncidentId))?.StoreId ?? "", a.By, a.OccurredAt, e.Timestamp), e.Id, e.Sequence, cancellationToken);
+                    break;
+                case IncidentMitigated m:
+                    await PublishAsync(new Wire.IncidentMitigated(e.Id, m.IncidentId, m.DeviceId, (await ViewAsync(m.IncidentId))?.StoreId ?? "", m.Workaround, m.By, m.OccurredAt, e.Timestamp), e.Id, e.Sequence, cancellationToken);
+                    break;
+                case IncidentEscalated x:
+                    var escalatedView = await ViewAsync(x.IncidentId);
+                    await PublishAsync(new Wire.IncidentEscalated(e.Id, x.IncidentId, x.DeviceId, escalatedView?.StoreId ?? "", escalatedView?.FaultCode ?? "", x.Kind, x.Level, x.Reason, x.OccurredAt, e.Timestamp), e.Id, e.Sequence, cancellationToken);
+                    LogPublished("IncidentEscalated", x.IncidentId, x.DeviceId);
+                    break;
+                case IncidentReopened r:
+                    await PublishAsync(new Wire.IncidentReopened(e.Id, r.IncidentId, r.DeviceId, (await ViewAsync(r.IncidentId))?.StoreId ?? "", r.FaultCode, r.FlapCount, r.Reason, r.OccurredAt, e.Timestamp), e.Id, e.Sequence, cancellationToken);
+                    break;
+                case IncidentVerified v:
+                    await PublishAsync(new Wire.IncidentVerified(e.Id, v.IncidentId, v.DeviceId, (await ViewAsync(v.IncidentId))?.StoreId ?? "", v.OccurredAt, e.Timestamp), e.Id, e.Sequence, cancellationToken);
+                    break;
+                case IncidentClosed c:
+                    await PublishAsync(new Wire.IncidentClosed(e.Id, c.IncidentId, c.DeviceId, (await ViewAsync(c.IncidentId))?.StoreId ?? "", c.By, c.OccurredAt, e.Timestamp), e.Id, e.Sequence, cancellationToken);
+                    break;
                 case IncidentOpened opened:
                     await PublishAsync(
                         new Wire.IncidentOpened(e.Id, opened.IncidentId, opened.DeviceId, opened.StoreId, opened.Component, opened.FaultCode, opened.Severity, opened.OccurredAt, e.Timestamp),

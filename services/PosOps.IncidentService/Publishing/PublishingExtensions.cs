@@ -22,6 +22,12 @@ public static class PublishingExtensions
                     subscription.IncludeType<IncidentOpened>();
                     subscription.IncludeType<IncidentResolved>();
                     subscription.IncludeType<CommandIssued>();
+                    subscription.IncludeType<IncidentAcknowledged>();
+                    subscription.IncludeType<IncidentMitigated>();
+                    subscription.IncludeType<IncidentEscalated>();
+                    subscription.IncludeType<IncidentReopened>();
+                    subscription.IncludeType<IncidentVerified>();
+                    subscription.IncludeType<IncidentClosed>();
                 }));
         return builder;
     }

@@ -28,6 +28,13 @@ public sealed record Alert(
             $"[{e.Severity}] {e.FaultCode} on {e.DeviceId} (store {e.StoreId}): incident opened", e.OccurredAt, e.RecordedAt);
     }
 
+    public static Alert From(IncidentEscalated e)
+    {
+        ArgumentNullException.ThrowIfNull(e);
+        return new(e.EventId, "incident.escalated", e.IncidentId, e.DeviceId, e.StoreId, null, e.FaultCode, null,
+            $"ESCALATED (level {e.Level}, {e.Kind}) {e.FaultCode} on {e.DeviceId} (store {e.StoreId}): {e.Reason}", e.OccurredAt, e.RecordedAt);
+    }
+
     public static Alert From(IncidentResolved e)
     {
         ArgumentNullException.ThrowIfNull(e);

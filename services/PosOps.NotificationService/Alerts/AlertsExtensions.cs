@@ -21,6 +21,7 @@ public static class AlertsExtensions
         {
             x.AddConsumer<IncidentOpenedConsumer, IncidentConsumerDefinition<IncidentOpenedConsumer>>();
             x.AddConsumer<IncidentResolvedConsumer, IncidentConsumerDefinition<IncidentResolvedConsumer>>();
+            x.AddConsumer<IncidentEscalatedConsumer, IncidentConsumerDefinition<IncidentEscalatedConsumer>>();
         });
         return builder;
     }

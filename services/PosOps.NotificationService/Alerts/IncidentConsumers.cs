@@ -16,6 +16,12 @@ public sealed class IncidentResolvedConsumer(AlertDispatcher dispatcher) : ICons
         dispatcher.DispatchAsync(Alert.From(context.Message), context.CancellationToken);
 }
 
+public sealed class IncidentEscalatedConsumer(AlertDispatcher dispatcher) : IConsumer<IncidentEscalated>
+{
+    public Task Consume(ConsumeContext<IncidentEscalated> context) =>
+        dispatcher.DispatchAsync(Alert.From(context.Message), context.CancellationToken);
+}
+
 /// <summary>
 /// Readable queue names, quorum queues, and retries with backoff for receivers that are briefly down.
 /// One queue per event type: raw JSON carries no type name, so a queue must hold one type only.
@@ -25,9 +31,12 @@ public sealed class IncidentConsumerDefinition<TConsumer> : ConsumerDefinition<T
 {
     public IncidentConsumerDefinition()
     {
-        EndpointName = typeof(TConsumer) == typeof(IncidentOpenedConsumer)
-            ? WireNames.NotificationQueue + ".opened"
-            : WireNames.NotificationQueue + ".resolved";
+        EndpointName = WireNames.NotificationQueue + (typeof(TConsumer).Name switch
+        {
+            nameof(IncidentOpenedConsumer) => ".opened",
+            nameof(IncidentEscalatedConsumer) => ".escalated",
+            _ => ".resolved",
+        });
         ConcurrentMessageLimit = 16;
     }
 

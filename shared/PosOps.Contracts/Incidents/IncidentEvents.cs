@@ -40,3 +40,27 @@ public sealed record IncidentResolved(
     string Reason,
     DateTimeOffset OccurredAt,
     DateTimeOffset RecordedAt);
+
+/// <summary>Integration event: ops took the incident. Published after commit.</summary>
+public sealed record IncidentAcknowledged(
+    Guid EventId, Guid IncidentId, string DeviceId, string StoreId, string By, DateTimeOffset OccurredAt, DateTimeOffset RecordedAt);
+
+/// <summary>Integration event: a workaround keeps the store trading (backup terminal, offline mode, other network).</summary>
+public sealed record IncidentMitigated(
+    Guid EventId, Guid IncidentId, string DeviceId, string StoreId, string Workaround, string By, DateTimeOffset OccurredAt, DateTimeOffset RecordedAt);
+
+/// <summary>Integration event: escalated (<c>unacknowledged</c> with a level, or <c>flapping</c>).</summary>
+public sealed record IncidentEscalated(
+    Guid EventId, Guid IncidentId, string DeviceId, string StoreId, string FaultCode, string Kind, int Level, string Reason, DateTimeOffset OccurredAt, DateTimeOffset RecordedAt);
+
+/// <summary>Integration event: the fault came back before verification; <c>FlapCount</c> counts reopens.</summary>
+public sealed record IncidentReopened(
+    Guid EventId, Guid IncidentId, string DeviceId, string StoreId, string FaultCode, int FlapCount, string Reason, DateTimeOffset OccurredAt, DateTimeOffset RecordedAt);
+
+/// <summary>Integration event: the follow-up check passed.</summary>
+public sealed record IncidentVerified(
+    Guid EventId, Guid IncidentId, string DeviceId, string StoreId, DateTimeOffset OccurredAt, DateTimeOffset RecordedAt);
+
+/// <summary>Integration event: the incident is closed.</summary>
+public sealed record IncidentClosed(
+    Guid EventId, Guid IncidentId, string DeviceId, string StoreId, string By, DateTimeOffset OccurredAt, DateTimeOffset RecordedAt);

@@ -50,6 +50,12 @@ public static class BusExtensions
                 cfg.ConfigureJsonSerializerOptions(WireJson.Apply);
                 cfg.Message<IncidentOpened>(m => m.SetEntityName(WireNames.IncidentOpenedExchange));
                 cfg.Message<IncidentResolved>(m => m.SetEntityName(WireNames.IncidentResolvedExchange));
+                cfg.Message<IncidentAcknowledged>(m => m.SetEntityName(WireNames.IncidentAcknowledgedExchange));
+                cfg.Message<IncidentMitigated>(m => m.SetEntityName(WireNames.IncidentMitigatedExchange));
+                cfg.Message<IncidentEscalated>(m => m.SetEntityName(WireNames.IncidentEscalatedExchange));
+                cfg.Message<IncidentReopened>(m => m.SetEntityName(WireNames.IncidentReopenedExchange));
+                cfg.Message<IncidentVerified>(m => m.SetEntityName(WireNames.IncidentVerifiedExchange));
+                cfg.Message<IncidentClosed>(m => m.SetEntityName(WireNames.IncidentClosedExchange));
                 configureBus?.Invoke(context, cfg);
                 cfg.ConfigureEndpoints(context);
             });
