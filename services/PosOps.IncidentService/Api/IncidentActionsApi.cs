@@ -1,9 +1,7 @@
 using Marten;
 using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.AspNetCore.Mvc;
-using Microsoft.Extensions.Options;
 using PosOps.IncidentService.Incidents;
-using PosOps.IncidentService.Timers;
 
 namespace PosOps.IncidentService.Api;
 
@@ -49,16 +47,7 @@ public static class IncidentActionsApi
 
             try
             {
-                await OptimisticRetry.RunAsync(async () =>
-                {
-                    var now = services.Clock.GetUtcNow();
-                    await using var session = services.Store.LightweightSession();
-                    var stream = await session.Events.FetchForWriting<Device>(view.DeviceId, cancellationToken);
-                    var events = DeviceDecider.Decide(command(view, now), stream.Aggregate ?? DeviceDecider.Initial(view.DeviceId));
-                    stream.AppendMany(events);
-                    DurableTimers.ScheduleFor(session, events, services.FollowUp.Value, now);
-                    await session.SaveChangesAsync(cancellationToken);
-                }, services.Logger);
+                await services.Writer.DecideAsync(view.DeviceId, (_, now) => command(view, now), cancellationToken);
             }
             catch (InvalidOperationException refused)
             {
@@ -76,11 +65,7 @@ public sealed class IncidentActionServices
 {
     public required IDocumentStore Store { get; init; }
 
-    public required TimeProvider Clock { get; init; }
-
-    public required IOptions<FollowUpOptions> FollowUp { get; init; }
-
-    public required ILogger<IncidentActionServices> Logger { get; init; }
+    public required DeviceWriter Writer { get; init; }
 
     [FromHeader(Name = "If-Match")]
     public string? IfMatch { get; init; }

@@ -10,6 +10,7 @@ public static class IncidentsExtensions
     public static IHostApplicationBuilder AddIncidents(this IHostApplicationBuilder builder)
     {
         ArgumentNullException.ThrowIfNull(builder);
+        builder.Services.AddSingleton<DeviceWriter>();
         builder.Services.AddSingleton<FaultBatchHandler>();
         builder.Services.AddAgentQueueConsumer<FaultBatchHandler>();
         builder.Services.ConfigureMarten(options =>

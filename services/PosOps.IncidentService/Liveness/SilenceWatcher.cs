@@ -1,8 +1,6 @@
-using Marten;
 using Microsoft.Extensions.Options;
 using Npgsql;
 using PosOps.IncidentService.Incidents;
-using PosOps.IncidentService.Timers;
 
 namespace PosOps.IncidentService.Liveness;
 
@@ -15,9 +13,8 @@ namespace PosOps.IncidentService.Liveness;
 /// </summary>
 public sealed partial class SilenceWatcher(
     NpgsqlDataSource dataSource,
-    IDocumentStore store,
+    DeviceWriter writer,
     IOptions<LivenessOptions> options,
-    IOptions<FollowUpOptions> timers,
     TimeProvider clock,
     ILogger<SilenceWatcher> logger) : BackgroundService
 {
@@ -95,17 +92,8 @@ public sealed partial class SilenceWatcher(
     {
         try
         {
-            await OptimisticRetry.RunAsync(async () =>
-            {
-                var now = clock.GetUtcNow();
-                await using var session = store.LightweightSession();
-                var stream = await session.Events.FetchForWriting<Device>(deviceId, cancellationToken);
-                var events = DeviceDecider.Decide(new RecordSilence(deviceId, storeId, lastSeen, Guid.CreateVersion7(now), now), stream.Aggregate ?? DeviceDecider.Initial(deviceId));
-                stream.AppendMany(events);
-                DurableTimers.ScheduleFor(session, events, timers.Value, now);
-                await session.SaveChangesAsync(cancellationToken);
-                LogSilent(deviceId, (now - lastSeen).TotalSeconds);
-            }, logger);
+            await writer.DecideAsync(deviceId, (_, now) => new RecordSilence(deviceId, storeId, lastSeen, Guid.CreateVersion7(now), now), cancellationToken);
+            LogSilent(deviceId, (clock.GetUtcNow() - lastSeen).TotalSeconds);
         }
         catch (Exception e) when (e is not OperationCanceledException)
         {

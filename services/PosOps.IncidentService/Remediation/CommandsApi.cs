@@ -1,4 +1,3 @@
-using Marten;
 using Microsoft.AspNetCore.Http.HttpResults;
 using PosOps.Contracts.Commands;
 using PosOps.IncidentService.Incidents;
@@ -20,7 +19,7 @@ public static class CommandsApi
     }
 
     private static async Task<Results<Accepted<CommandAccepted>, ProblemHttpResult>> SendAsync(
-        string id, SendCommandRequest request, IDocumentStore store, TimeProvider clock, ILogger<SendCommandRequest> logger, CancellationToken cancellationToken)
+        string id, SendCommandRequest request, DeviceWriter writer, TimeProvider clock, CancellationToken cancellationToken)
     {
         if (request.ExpiresInSeconds is < 1 or > 86_400)
         {
@@ -35,13 +34,7 @@ public static class CommandsApi
         var now = clock.GetUtcNow();
         var command = new IssueRemediationCommand(id, Guid.CreateVersion7(now), request.Kind, request.Network, request.NoticeEn, request.NoticeZh,
             request.IssuedBy, now.AddSeconds(request.ExpiresInSeconds), now);
-        await OptimisticRetry.RunAsync(async () =>
-        {
-            await using var session = store.LightweightSession();
-            var stream = await session.Events.FetchForWriting<Device>(id, cancellationToken);
-            stream.AppendMany(DeviceDecider.Decide(command, stream.Aggregate ?? DeviceDecider.Initial(id)));
-            await session.SaveChangesAsync(cancellationToken);
-        }, logger);
+        await writer.DecideAsync(id, (_, _) => command, cancellationToken);
         return TypedResults.Accepted($"/api/devices/{id}/events", new CommandAccepted(command.CommandId, id, command.Command, command.ExpiresAt));
     }
 }

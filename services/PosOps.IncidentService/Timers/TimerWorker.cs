@@ -1,4 +1,3 @@
-using Marten;
 using Microsoft.Extensions.Options;
 using Npgsql;
 using PosOps.IncidentService.Incidents;
@@ -9,7 +8,7 @@ namespace PosOps.IncidentService.Timers;
 /// <summary>Fires due timers: the follow-up check verifies a resolved incident (or waits for reconciliation).</summary>
 public sealed partial class TimerWorker(
     NpgsqlDataSource dataSource,
-    IDocumentStore store,
+    DeviceWriter writer,
     DeviceLivenessQueries liveness,
     IOptions<FollowUpOptions> options,
     TimeProvider clock,
@@ -46,26 +45,27 @@ public sealed partial class TimerWorker(
     private async Task EscalateAsync(DueTimer due, CancellationToken cancellationToken)
     {
         var settings = options.Value.Escalation;
-        await OptimisticRetry.RunAsync(async () =>
+        var deadline = TimeSpan.Zero;
+        var events = await writer.DecideAsync(
+            due.DeviceId,
+            (state, now) =>
+            {
+                deadline = state.FindActive(due.IncidentId) is { } incident ? settings.DeadlineFor(incident.Severity) : TimeSpan.Zero;
+                return new EscalateIfUnacknowledged(due.DeviceId, due.IncidentId, due.Level, deadline, now);
+            },
+            cancellationToken,
+            (session, appended, now) =>
+            {
+                if (appended.Length > 0 && due.Level < settings.MaxLevel)
+                {
+                    DurableTimers.Schedule(session, DurableTimers.AcknowledgeDeadline, due.DeviceId, due.IncidentId, due.Level + 1, now + deadline, now);
+                }
+            });
+        if (events.Length > 0)
         {
-            var now = clock.GetUtcNow();
-            await using var session = store.LightweightSession();
-            var stream = await session.Events.FetchForWriting<Device>(due.DeviceId, cancellationToken);
-            var state = stream.Aggregate ?? DeviceDecider.Initial(due.DeviceId);
-            var deadline = state.FindActive(due.IncidentId) is { } incident ? settings.DeadlineFor(incident.Severity) : TimeSpan.Zero;
-            var events = DeviceDecider.Decide(new EscalateIfUnacknowledged(due.DeviceId, due.IncidentId, due.Level, deadline, now), state);
-            stream.AppendMany(events);
-            if (events.Length > 0 && due.Level < settings.MaxLevel)
-            {
-                DurableTimers.Schedule(session, DurableTimers.AcknowledgeDeadline, due.DeviceId, due.IncidentId, due.Level + 1, now + deadline, now);
-            }
+            LogEscalated(due.IncidentId, due.DeviceId, due.Level);
+        }
 
-            await session.SaveChangesAsync(cancellationToken);
-            if (events.Length > 0)
-            {
-                LogEscalated(due.IncidentId, due.DeviceId, due.Level);
-            }
-        }, logger);
         await DurableTimers.CompleteAsync(dataSource, due.Id, cancellationToken);
     }
 
@@ -75,18 +75,12 @@ public sealed partial class TimerWorker(
         var journalEmpty = health is null || health.Health.OfflineJournalDepth == 0;
         try
         {
-            await OptimisticRetry.RunAsync(async () =>
+            var events = await writer.DecideAsync(due.DeviceId, (_, now) => new VerifyIncident(due.DeviceId, due.IncidentId, journalEmpty, now), cancellationToken);
+            if (events.Length > 0)
             {
-                await using var session = store.LightweightSession();
-                var stream = await session.Events.FetchForWriting<Device>(due.DeviceId, cancellationToken);
-                var events = DeviceDecider.Decide(new VerifyIncident(due.DeviceId, due.IncidentId, journalEmpty, clock.GetUtcNow()), stream.Aggregate ?? DeviceDecider.Initial(due.DeviceId));
-                stream.AppendMany(events);
-                await session.SaveChangesAsync(cancellationToken);
-                if (events.Length > 0)
-                {
-                    LogVerified(due.IncidentId, due.DeviceId);
-                }
-            }, logger);
+                LogVerified(due.IncidentId, due.DeviceId);
+            }
+
             await DurableTimers.CompleteAsync(dataSource, due.Id, cancellationToken);
         }
         catch (InvalidOperationException e)
