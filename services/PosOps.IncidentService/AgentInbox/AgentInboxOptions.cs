@@ -14,7 +14,7 @@ public sealed class AgentInboxOptions : IValidatedOptions
     public int BatchWindowMilliseconds { get; set; } = 5;
 
     /// <summary>Bodies larger than this are rejected unread.</summary>
-    public int MaxBodyBytes { get; set; } = 64 * 1024;
+    public int MaxBodyBytes { get; set; } = 1024 * 1024;
 
     /// <summary>Heartbeat queue cap; the oldest are dropped first, since the next heartbeat corrects them.</summary>
     public int HeartbeatQueueMaxLength { get; set; } = 200_000;

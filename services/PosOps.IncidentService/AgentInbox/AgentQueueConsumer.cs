@@ -192,7 +192,12 @@ public sealed partial class AgentQueueConsumer(
         }
 
         // Everything up to the last tag is either committed or parked in the error queue.
-        await trust.RecordAsync(accepted.Select(a => a.Message), cancellationToken);
+        // Heartbeats (a cheap queue that runs ahead) must not make a delayed fault edge look like a replay.
+        if (handler.Queue != WireNames.HeartbeatQueue)
+        {
+            await trust.RecordAsync(accepted.Select(a => a.Message), cancellationToken);
+        }
+
         await channel.BasicAckAsync(batch[^1].Tag, multiple: true, cancellationToken);
         metrics.Handled(handler.Queue, accepted.Count);
     }
@@ -231,7 +236,7 @@ public sealed partial class AgentQueueConsumer(
     /// batch requeued; only errors that depend on a message's data (PostgreSQL classes 22 and 23, or a
     /// refused decision) may park that one message in the error queue.
     /// </summary>
-    public static bool IsTransient(Exception e) => e switch
+    public static bool IsTransient(Exception e) => OptimisticRetry.IsConflict(e) || e switch
     {
         OperationCanceledException or TimeoutException or SocketException or IOException => true,
         PostgresException pg => !(pg.SqlState.StartsWith("22", StringComparison.Ordinal) || pg.SqlState.StartsWith("23", StringComparison.Ordinal)),

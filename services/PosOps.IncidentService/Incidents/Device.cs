@@ -39,6 +39,9 @@ public sealed record Device(string Id, string? StoreId, long LastSequence, Immut
     /// <summary>Incidents whose story is over (Verified, then Closed): they never change again.</summary>
     public ImmutableDictionary<Guid, IncidentStatus> FinishedIncidents { get; init; } = ImmutableDictionary<Guid, IncidentStatus>.Empty;
 
+    /// <summary>Highest offline-upload sequence recorded: uploads travel on their own queue, so they keep their own mark.</summary>
+    public long LastUploadSequence { get; init; } = -1;
+
     /// <summary>Highest heartbeat sequence already reconciled into the stream (kept apart from edges, see Evolve).</summary>
     public long LastHealthSequence { get; init; } = -1;
 

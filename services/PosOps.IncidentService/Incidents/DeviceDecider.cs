@@ -139,7 +139,7 @@ public static class DeviceDecider
         CommandAnswered e => state with { LastSequence = Math.Max(state.LastSequence, e.Sequence) },
         OfflineTransactionsUploaded e => state with
         {
-            LastSequence = Math.Max(state.LastSequence, e.Sequence),
+            LastUploadSequence = Math.Max(state.LastUploadSequence, e.Sequence),
             OfflineTotals = Add(state.OfflineTotals, e.Totals),
             OfflineReconciled = e.Reconciled,
         },
@@ -189,6 +189,13 @@ public static class DeviceDecider
         if (!string.Equals(command.DeviceId, state.Id, StringComparison.Ordinal))
         {
             throw new InvalidOperationException($"Command for device '{command.DeviceId}' sent to stream '{state.Id}'");
+        }
+
+        // Uploads come on their own queue: they are guarded by their own mark (and by transaction ids),
+        // so they neither wait for nor overtake the fault edges.
+        if (command is RecordOfflineTransactions upload)
+        {
+            return upload.Sequence <= state.LastUploadSequence ? [] : [Uploaded(upload, state)];
         }
 
         if (command is AgentReport report && report.Sequence <= state.LastSequence)

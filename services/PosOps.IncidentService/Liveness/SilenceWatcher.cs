@@ -35,7 +35,21 @@ public sealed partial class SilenceWatcher(
 
                 foreach (var (deviceId, storeId, lastSeen) in await ClaimAsync(stoppingToken))
                 {
-                    await OpenSilenceAsync(deviceId, storeId, lastSeen, stoppingToken);
+                    try
+                    {
+                        await OpenSilenceAsync(deviceId, storeId, lastSeen, stoppingToken);
+                    }
+                    catch (Exception e)
+                    {
+                        // Give the claim back so a later round (or another instance) tries again.
+                        await ReleaseAsync(deviceId, CancellationToken.None);
+                        if (e is OperationCanceledException)
+                        {
+                            throw;
+                        }
+
+                        LogFailed(e.Message, e);
+                    }
                 }
             }
             catch (Exception e) when (e is not OperationCanceledException)
@@ -90,19 +104,24 @@ public sealed partial class SilenceWatcher(
 
     private async Task OpenSilenceAsync(string deviceId, string storeId, DateTimeOffset lastSeen, CancellationToken cancellationToken)
     {
-        try
+        await writer.DecideAsync(deviceId, (_, now) => new RecordSilence(deviceId, storeId, lastSeen, Guid.CreateVersion7(now), now), cancellationToken);
+        LogSilent(deviceId, (clock.GetUtcNow() - lastSeen).TotalSeconds);
+
+        // A heartbeat may have landed between the claim and this commit, and found no incident to end yet.
+        await using var check = dataSource.CreateCommand($"select silent_since, last_seen_at from {EventStoreSchema.Name}.{LivenessSchema.TableName} where device_id = $1");
+        check.Parameters.Add(new NpgsqlParameter { Value = deviceId });
+        await using var reader = await check.ExecuteReaderAsync(cancellationToken);
+        if (await reader.ReadAsync(cancellationToken) && (await reader.IsDBNullAsync(0, cancellationToken) || reader.GetDateTime(1) > lastSeen.UtcDateTime))
         {
-            await writer.DecideAsync(deviceId, (_, now) => new RecordSilence(deviceId, storeId, lastSeen, Guid.CreateVersion7(now), now), cancellationToken);
-            LogSilent(deviceId, (clock.GetUtcNow() - lastSeen).TotalSeconds);
+            await writer.DecideAsync(deviceId, (_, now) => new RecordDeviceBack(deviceId, storeId, lastSeen, now), cancellationToken);
         }
-        catch (Exception e) when (e is not OperationCanceledException)
-        {
-            // Give the claim back so the next round tries again.
-            await using var release = dataSource.CreateCommand($"update {EventStoreSchema.Name}.{LivenessSchema.TableName} set silent_since = null where device_id = $1");
-            release.Parameters.Add(new NpgsqlParameter { Value = deviceId });
-            await release.ExecuteNonQueryAsync(cancellationToken);
-            throw;
-        }
+    }
+
+    private async Task ReleaseAsync(string deviceId, CancellationToken cancellationToken)
+    {
+        await using var release = dataSource.CreateCommand($"update {EventStoreSchema.Name}.{LivenessSchema.TableName} set silent_since = null where device_id = $1");
+        release.Parameters.Add(new NpgsqlParameter { Value = deviceId });
+        await release.ExecuteNonQueryAsync(cancellationToken);
     }
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "{DeviceId} is silent: no heartbeat for {Seconds:0.0} s")]

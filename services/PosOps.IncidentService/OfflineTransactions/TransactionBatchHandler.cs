@@ -39,13 +39,6 @@ public sealed class TransactionBatchHandler(IDocumentStore store, TimeProvider c
                 .DistinctBy(t => t.TransactionId, StringComparer.Ordinal)
                 .Where(t => !existing.Contains(OfflineTransactionRecord.KeyOf(upload.DeviceId, t.TransactionId)))
                 .ToList();
-            foreach (var t in fresh)
-            {
-                var key = OfflineTransactionRecord.KeyOf(upload.DeviceId, t.TransactionId);
-                session.Insert(new OfflineTransactionRecord(key, upload.DeviceId, upload.StoreId, t.TransactionId, t.Amount, t.Currency, t.TakenAt, t.Reference, now));
-                stored.Add(key);
-            }
-
             if (!streams.TryGetValue(upload.DeviceId, out var entry))
             {
                 var stream = await session.Events.FetchForWriting<Device>(upload.DeviceId, cancellationToken);
@@ -58,6 +51,17 @@ public sealed class TransactionBatchHandler(IDocumentStore store, TimeProvider c
                 entry.State);
             entry.Stream.AppendMany(events);
             streams[upload.DeviceId] = (entry.Stream, events.Aggregate(entry.State, DeviceDecider.Evolve));
+            if (events.Length == 0)
+            {
+                continue; // a replayed upload: its transactions are already stored
+            }
+
+            foreach (var t in fresh)
+            {
+                var key = OfflineTransactionRecord.KeyOf(upload.DeviceId, t.TransactionId);
+                session.Insert(new OfflineTransactionRecord(key, upload.DeviceId, upload.StoreId, t.TransactionId, t.Amount, t.Currency, t.TakenAt, t.Reference, now));
+                stored.Add(key);
+            }
         }
 
         await session.SaveChangesAsync(cancellationToken);

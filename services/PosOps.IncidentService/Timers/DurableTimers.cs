@@ -49,6 +49,10 @@ public static class DurableTimers
                 case IncidentResolved resolved:
                     Schedule(session, FollowUp, resolved.DeviceId, resolved.IncidentId, 1, now + TimeSpan.FromSeconds(options.WindowSeconds), now);
                     break;
+                case IncidentReopened reopened:
+                    // A follow-up scheduled for an earlier resolution must not verify the next one early.
+                    session.QueueSqlCommand($"delete from {Qualified} where incident_id = ? and kind = ?", reopened.IncidentId, FollowUp);
+                    break;
                 case IncidentOpened opened:
                     Schedule(session, AcknowledgeDeadline, opened.DeviceId, opened.IncidentId, 1, now + options.Escalation.DeadlineFor(opened.Severity), now);
                     break;
@@ -88,6 +92,13 @@ public static class DurableTimers
         }
 
         return timers;
+    }
+
+    /// <summary>Deletes a fired timer in the transaction that records what it did, so it fires once.</summary>
+    public static void CompleteIn(IDocumentSession session, Guid id)
+    {
+        ArgumentNullException.ThrowIfNull(session);
+        session.QueueSqlCommand($"delete from {Qualified} where id = ?", id);
     }
 
     public static async Task CompleteAsync(NpgsqlDataSource dataSource, Guid id, CancellationToken cancellationToken)

@@ -25,7 +25,15 @@ public sealed partial class TimerWorker(
             {
                 foreach (var due in await DurableTimers.ClaimDueAsync(dataSource, 50, ClaimFor, stoppingToken))
                 {
-                    await FireAsync(due, stoppingToken);
+                    try
+                    {
+                        await FireAsync(due, stoppingToken);
+                    }
+                    catch (Exception e) when (e is not OperationCanceledException)
+                    {
+                        // Its claim expires and it fires again; the others in this round go on.
+                        LogFailed(e.Message, e);
+                    }
                 }
             }
             catch (Exception e) when (e is not OperationCanceledException)
@@ -56,6 +64,7 @@ public sealed partial class TimerWorker(
             cancellationToken,
             (session, appended, now) =>
             {
+                DurableTimers.CompleteIn(session, due.Id);
                 if (appended.Length > 0 && due.Level < settings.MaxLevel)
                 {
                     DurableTimers.Schedule(session, DurableTimers.AcknowledgeDeadline, due.DeviceId, due.IncidentId, due.Level + 1, now + deadline, now);
@@ -65,8 +74,6 @@ public sealed partial class TimerWorker(
         {
             LogEscalated(due.IncidentId, due.DeviceId, due.Level);
         }
-
-        await DurableTimers.CompleteAsync(dataSource, due.Id, cancellationToken);
     }
 
     private async Task FollowUpAsync(DueTimer due, CancellationToken cancellationToken)
@@ -75,13 +82,12 @@ public sealed partial class TimerWorker(
         var journalEmpty = health is null || health.Health.OfflineJournalDepth == 0;
         try
         {
-            var events = await writer.DecideAsync(due.DeviceId, (_, now) => new VerifyIncident(due.DeviceId, due.IncidentId, journalEmpty, now), cancellationToken);
+            var events = await writer.DecideAsync(due.DeviceId, (_, now) => new VerifyIncident(due.DeviceId, due.IncidentId, journalEmpty, now), cancellationToken,
+                (session, _, _) => DurableTimers.CompleteIn(session, due.Id));
             if (events.Length > 0)
             {
                 LogVerified(due.IncidentId, due.DeviceId);
             }
-
-            await DurableTimers.CompleteAsync(dataSource, due.Id, cancellationToken);
         }
         catch (InvalidOperationException e)
         {

@@ -20,7 +20,7 @@ public sealed class OfflineJournalOptions : IValidatedOptions
     public double MaxAgeHours { get; set; } = 72;
 
     /// <summary>Transactions per upload message.</summary>
-    public int UploadBatchSize { get; set; } = 500;
+    public int UploadBatchSize { get; set; } = 200;
 
     public decimal LimitFor(string currency) => MaxAmount.TryGetValue(currency, out var limit) ? limit : DefaultMaxAmount;
 

@@ -90,8 +90,17 @@ public sealed partial class CommandListener(
         var consumer = new AsyncEventingBasicConsumer(channel);
         consumer.ReceivedAsync += async (_, delivery) =>
         {
-            await HandleAsync(delivery.Body.ToArray(), stoppingToken);
-            await channel.BasicAckAsync(delivery.DeliveryTag, multiple: false, stoppingToken);
+            try
+            {
+                await HandleAsync(delivery.Body.ToArray(), stoppingToken);
+                await channel.BasicAckAsync(delivery.DeliveryTag, multiple: false, stoppingToken);
+            }
+            catch (Exception e) when (e is not OperationCanceledException)
+            {
+                // Nothing was committed (the answer and the "handled" mark commit together): try again later.
+                LogListenerRestart(e.Message);
+                await channel.BasicNackAsync(delivery.DeliveryTag, multiple: false, requeue: true, stoppingToken);
+            }
         };
         await channel.BasicConsumeAsync(QueueName, autoAck: false, consumer, stoppingToken);
         LogListening(QueueName, fleet.Terminals.Count);

@@ -163,3 +163,22 @@ public partial class DeviceDeciderTests
         Assert.Equal(Incident, Assert.IsType<IncidentResolved>(events[^1]).IncidentId);
     }
 }
+
+public partial class DeviceDeciderTests
+{
+    [Fact]
+    public void GivenAFaultEdgeWithAHigherSequence_WhenAnEarlierUploadArrivesFromItsOwnQueue_ThenTheUploadIsStillRecorded()
+    {
+        var history = History(PaperOut(201));
+        var upload = new RecordOfflineTransactions(Guid.CreateVersion7(), DeviceId, StoreId, 200,
+            [new PosOps.Contracts.Agent.OfflineTransaction("tx-1", 12.5m, "CNY", T0)], 0,
+            [new PosOps.Contracts.Agent.CurrencyTotal("CNY", 1, 12.5m)], T0, T0);
+
+        var events = When(Given(history), upload);
+
+        var uploaded = Assert.IsType<OfflineTransactionsUploaded>(Assert.Single(events));
+        Assert.True(uploaded.Reconciled, uploaded.Reconciliation);
+        Assert.Empty(When(Given([.. history, .. events]), upload)); // the same upload again is a replay
+        Assert.Equal(201, Given([.. history, .. events]).LastSequence); // and it did not move the edges' mark
+    }
+}
