@@ -35,8 +35,6 @@ public static class FaultCatalogue
 
     private static readonly Dictionary<string, Entry> ByCode = Entries.ToDictionary(e => e.Code, StringComparer.Ordinal);
 
-    public static IReadOnlyCollection<Entry> All => Entries;
-
     public static IReadOnlySet<string> Components { get; } = Entries.Select(e => e.Component).ToHashSet(StringComparer.Ordinal);
 
     /// <summary>The catalogue entry for a (component, code) pair, or why there is none.</summary>

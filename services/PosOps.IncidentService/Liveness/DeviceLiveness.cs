@@ -12,7 +12,7 @@ public sealed class DeviceLivenessQueries(NpgsqlDataSource dataSource)
 {
     public async Task<IReadOnlyList<DeviceLiveness>> ListAsync(string? storeId, int limit, CancellationToken cancellationToken)
     {
-        var sql = LivenessSchema.SelectSql(EventStoreSchema.Name) + (storeId is null ? "" : " where store_id = $1") + $" order by device_id limit {limit}";
+        var sql = LivenessSchema.SelectSql + (storeId is null ? "" : " where store_id = $1") + $" order by device_id limit {limit}";
         await using var command = dataSource.CreateCommand(sql);
         if (storeId is not null)
         {
@@ -24,7 +24,7 @@ public sealed class DeviceLivenessQueries(NpgsqlDataSource dataSource)
 
     public async Task<DeviceLiveness?> FindAsync(string deviceId, CancellationToken cancellationToken)
     {
-        await using var command = dataSource.CreateCommand(LivenessSchema.SelectSql(EventStoreSchema.Name) + " where device_id = $1");
+        await using var command = dataSource.CreateCommand(LivenessSchema.SelectSql + " where device_id = $1");
         command.Parameters.Add(new NpgsqlParameter { Value = deviceId });
         var rows = await ReadAsync(command, cancellationToken);
         return rows.Count == 0 ? null : rows[0];

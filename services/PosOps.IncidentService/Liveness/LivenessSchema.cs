@@ -60,8 +60,8 @@ public static class LivenessSchema
         select device_id, sequence, health::text, silent_since, last_seen_at, reconciled from {EventStoreSchema.Name}.{TableName} where device_id = any($1)
         """;
 
-    public static string SelectSql(string schema) => $"""
+    public static readonly string SelectSql = $"""
         select device_id, store_id, sequence, last_heartbeat_at, last_seen_at, health::text
-        from {schema}.{TableName}
+        from {EventStoreSchema.Name}.{TableName}
         """;
 }

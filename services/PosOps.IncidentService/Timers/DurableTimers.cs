@@ -101,14 +101,6 @@ public static class DurableTimers
         session.QueueSqlCommand($"delete from {Qualified} where id = ?", id);
     }
 
-    public static async Task CompleteAsync(NpgsqlDataSource dataSource, Guid id, CancellationToken cancellationToken)
-    {
-        ArgumentNullException.ThrowIfNull(dataSource);
-        await using var command = dataSource.CreateCommand($"delete from {Qualified} where id = $1");
-        command.Parameters.Add(new NpgsqlParameter { Value = id });
-        await command.ExecuteNonQueryAsync(cancellationToken);
-    }
-
     public static async Task PostponeAsync(NpgsqlDataSource dataSource, Guid id, TimeSpan by, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(dataSource);

@@ -17,7 +17,6 @@ public sealed class AgentStore : IAsyncDisposable
         ArgumentNullException.ThrowIfNull(options);
         var path = Path.GetFullPath(options.Value.Path);
         Directory.CreateDirectory(Path.GetDirectoryName(path)!);
-        FilePath = path;
         connection = new SqliteConnection(new SqliteConnectionStringBuilder { DataSource = path, Pooling = false }.ToString());
         connection.Open();
         Execute("""
@@ -55,8 +54,6 @@ public sealed class AgentStore : IAsyncDisposable
                 handled_at text not null);
             """);
     }
-
-    public string FilePath { get; }
 
     /// <summary>Raised when a write transaction rolls back, so in-memory caches of its effects can be dropped.</summary>
     public event Action? RolledBack;

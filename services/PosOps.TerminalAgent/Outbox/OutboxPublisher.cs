@@ -21,11 +21,6 @@ public sealed partial class OutboxPublisher(
     private readonly IChannel?[] channels = new IChannel?[Lanes];
     private bool failing;
 
-    /// <summary>Total messages confirmed since start (for figures and tests).</summary>
-    public long Confirmed => Interlocked.Read(ref confirmed);
-
-    private long confirmed;
-
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
         var backoff = TimeSpan.Zero;
@@ -49,7 +44,6 @@ public sealed partial class OutboxPublisher(
                 var done = await Task.WhenAll(lanes.Select(lane => PublishLaneAsync(lane.Key, [.. lane], stoppingToken)));
                 var ids = done.SelectMany(d => d.Confirmed).ToList();
                 await outbox.RemoveAsync(ids, stoppingToken);
-                Interlocked.Add(ref confirmed, ids.Count);
 
                 var error = done.Select(d => d.Error).FirstOrDefault(e => e is not null);
                 if (error is null)
@@ -123,9 +117,10 @@ public sealed partial class OutboxPublisher(
             {
                 error ??= e;
                 stopped.Add(row.DeviceId);
-                if (channels[lane] is { IsOpen: false })
+                if (channels[lane] is { IsOpen: false } closed)
                 {
                     channels[lane] = null;
+                    await closed.DisposeAsync();
                 }
             }
         }

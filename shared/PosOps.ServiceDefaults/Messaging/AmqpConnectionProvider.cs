@@ -44,9 +44,6 @@ public sealed class AmqpConnectionProvider(IOptions<RabbitMqOptions> options, IH
         }
     }
 
-    /// <summary>True when a connection is open now.</summary>
-    public bool IsOpen => connection is { IsOpen: true };
-
     /// <summary>A connection factory for the configured broker.</summary>
     public static ConnectionFactory CreateFactory(RabbitMqOptions options, string clientName)
     {

@@ -1,5 +1,4 @@
 using System.Collections.Concurrent;
-using System.Globalization;
 using System.Text.Json;
 using PosOps.Contracts;
 using PosOps.Contracts.Agent;
@@ -84,5 +83,4 @@ public sealed class TestAgent(AmqpConnectionProvider connections, Func<string, T
         }
     }
 
-    public static string Sequence(long value) => value.ToString(CultureInfo.InvariantCulture);
 }
