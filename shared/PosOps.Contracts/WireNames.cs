@@ -63,6 +63,18 @@ public static class WireNames
     /// <summary>Exchange of integration events for <c>IncidentClosed</c>.</summary>
     public const string IncidentClosedExchange = "posops.incidents.closed";
 
+    /// <summary>Exchange of integration events for <c>StoreOutageDetected</c>.</summary>
+    public const string StoreOutageDetectedExchange = "posops.incidents.store-outage-detected";
+
+    /// <summary>Exchange of integration events for <c>StoreOutageResolved</c>.</summary>
+    public const string StoreOutageResolvedExchange = "posops.incidents.store-outage-resolved";
+
+    /// <summary>Exchange of integration events for <c>PlatformOutageDetected</c>.</summary>
+    public const string PlatformOutageDetectedExchange = "posops.incidents.platform-outage-detected";
+
+    /// <summary>Exchange of integration events for <c>PlatformOutageResolved</c>.</summary>
+    public const string PlatformOutageResolvedExchange = "posops.incidents.platform-outage-resolved";
+
     /// <summary>NotificationService's queue for incident integration events.</summary>
     public const string NotificationQueue = "posops.notifications.incident-events";
 }

@@ -89,6 +89,10 @@ public class AsyncApiDocumentTests
             [WireNames.IncidentReopenedExchange] = ("exchange", "fanout"),
             [WireNames.IncidentVerifiedExchange] = ("exchange", "fanout"),
             [WireNames.IncidentClosedExchange] = ("exchange", "fanout"),
+            [WireNames.StoreOutageDetectedExchange] = ("exchange", "fanout"),
+            [WireNames.StoreOutageResolvedExchange] = ("exchange", "fanout"),
+            [WireNames.PlatformOutageDetectedExchange] = ("exchange", "fanout"),
+            [WireNames.PlatformOutageResolvedExchange] = ("exchange", "fanout"),
             [WireNames.AgentErrorQueue] = ("queue", "queue"),
         };
 

@@ -23,6 +23,10 @@ public class GoldenJsonTests
         { "command.json", typeof(AgentCommand) },
         { "incident-opened.json", typeof(IncidentOpened) },
         { "incident-resolved.json", typeof(IncidentResolved) },
+        { "store-outage-detected.json", typeof(StoreOutageDetected) },
+        { "store-outage-resolved.json", typeof(StoreOutageResolved) },
+        { "platform-outage-detected.json", typeof(PlatformOutageDetected) },
+        { "platform-outage-resolved.json", typeof(PlatformOutageResolved) },
     };
 
     private static string Example(string name) => File.ReadAllText(Path.Combine(AppContext.BaseDirectory, "Examples", name));

@@ -56,6 +56,10 @@ public static class BusExtensions
                 cfg.Message<IncidentReopened>(m => m.SetEntityName(WireNames.IncidentReopenedExchange));
                 cfg.Message<IncidentVerified>(m => m.SetEntityName(WireNames.IncidentVerifiedExchange));
                 cfg.Message<IncidentClosed>(m => m.SetEntityName(WireNames.IncidentClosedExchange));
+                cfg.Message<StoreOutageDetected>(m => m.SetEntityName(WireNames.StoreOutageDetectedExchange));
+                cfg.Message<StoreOutageResolved>(m => m.SetEntityName(WireNames.StoreOutageResolvedExchange));
+                cfg.Message<PlatformOutageDetected>(m => m.SetEntityName(WireNames.PlatformOutageDetectedExchange));
+                cfg.Message<PlatformOutageResolved>(m => m.SetEntityName(WireNames.PlatformOutageResolvedExchange));
                 configureBus?.Invoke(context, cfg);
                 cfg.ConfigureEndpoints(context);
             });
