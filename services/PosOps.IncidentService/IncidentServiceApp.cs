@@ -1,11 +1,13 @@
 using PosOps.IncidentService.AgentInbox;
 using PosOps.IncidentService.Api;
+using PosOps.IncidentService.Correlation;
 using PosOps.IncidentService.Incidents;
 using PosOps.IncidentService.Liveness;
 using PosOps.IncidentService.OfflineTransactions;
 using PosOps.IncidentService.Publishing;
 using PosOps.IncidentService.Registry;
 using PosOps.IncidentService.Remediation;
+using PosOps.IncidentService.Runbooks;
 using PosOps.IncidentService.Timers;
 using PosOps.ServiceDefaults;
 
@@ -28,7 +30,9 @@ public static class IncidentServiceApp
         builder.AddRegistry();
         builder.AddAgentInbox();
         builder.AddLiveness();
+        builder.AddRunbooks();
         builder.AddIncidents();
+        builder.AddCorrelation();
         builder.AddOfflineTransactions();
         builder.AddTimers();
         builder.AddPublishing();
@@ -45,6 +49,7 @@ public static class IncidentServiceApp
         app.MapIncidentActionsApi();
         app.MapDevicesApi();
         app.MapCommandsApi();
+        app.MapRunbooksApi();
         return app;
     }
 }

@@ -1,6 +1,7 @@
 using System.Collections.Immutable;
 using PosOps.Contracts.Agent;
 using PosOps.Contracts.Incidents;
+using PosOps.IncidentService.Runbooks;
 
 namespace PosOps.IncidentService.Incidents;
 
@@ -28,7 +29,26 @@ public sealed record TrackedIncident(
     DateTimeOffset OpenedAt,
     int FlapCount,
     ImmutableList<DateTimeOffset> Reopens,
-    bool FlapEscalated);
+    bool FlapEscalated)
+{
+    /// <summary>The runbook's position; null when the fault kind has none.</summary>
+    public RunbookProgress? Runbook { get; init; }
+
+    /// <summary>Step starts so far (numbers the next one).</summary>
+    public int StepAttempts { get; init; }
+
+    /// <summary>A customer notice for this incident is on the terminal's screen.</summary>
+    public bool NoticeShown { get; init; }
+
+    /// <summary>The store or platform incident that covers this one (its alert is held back).</summary>
+    public Guid? CoveredBy { get; init; }
+
+    /// <summary>The IncidentOpened alert is held until the correlation window decides (connectivity faults).</summary>
+    public bool AlertPending { get; init; }
+
+    /// <summary>The backup terminal that took over, if any.</summary>
+    public string? BackupDeviceId { get; init; }
+}
 
 /// <summary>
 /// A device's write model, rebuilt from its stream. <see cref="LastSequence"/> is the highest agent

@@ -2,6 +2,12 @@ using System.Collections.Immutable;
 using PosOps.Contracts.Agent;
 using PosOps.Contracts.Commands;
 using PosOps.Contracts.Incidents;
+using PosOps.IncidentService.Correlation;
+using PlatformOutageDetected = PosOps.IncidentService.Correlation.PlatformOutageDetected;
+using PlatformOutageResolved = PosOps.IncidentService.Correlation.PlatformOutageResolved;
+using StoreOutageDetected = PosOps.IncidentService.Correlation.StoreOutageDetected;
+using StoreOutageResolved = PosOps.IncidentService.Correlation.StoreOutageResolved;
+using PosOps.IncidentService.Runbooks;
 
 namespace PosOps.IncidentService.Incidents;
 
@@ -113,8 +119,9 @@ public static class DeviceDecider
         FaultDetected e => state with { StoreId = e.StoreId, LastSequence = Math.Max(state.LastSequence, e.Sequence) },
         IncidentOpened e => state with
         {
+            StoreId = state.StoreId ?? e.StoreId,
             ActiveIncidents = state.ActiveIncidents.SetItem(e.FaultCode,
-                new TrackedIncident(e.IncidentId, e.Component, e.FaultCode, e.Severity, IncidentStatus.Open, e.OccurredAt, 0, [], false)),
+                new TrackedIncident(e.IncidentId, e.Component, e.FaultCode, e.Severity, IncidentStatus.Open, e.OccurredAt, 0, [], false) { AlertPending = e.AlertHeld }),
         },
         FaultCleared e when e.Source == FaultSource.Heartbeat => state with { LastHealthSequence = Math.Max(state.LastHealthSequence, e.Sequence) },
         FaultCleared e when e.Source != FaultSource.Edge => state,
@@ -135,8 +142,24 @@ public static class DeviceDecider
         SilenceEnded => state,
         IncidentClosed e => state with { FinishedIncidents = state.FinishedIncidents.SetItem(e.IncidentId, IncidentStatus.Closed) },
         NetworkSwitched e => state with { ActiveLink = e.To, LastSequence = Math.Max(state.LastSequence, e.Sequence) },
+        CommandIssued { IncidentId: { } served, Command: CommandKind.ShowCustomerNotice } => Update(state, served, i => i with { NoticeShown = true }),
+        CommandIssued { IncidentId: { } served, Command: CommandKind.ClearCustomerNotice } => Update(state, served, i => i with { NoticeShown = false }),
         CommandIssued => state,
-        CommandAnswered e => state with { LastSequence = Math.Max(state.LastSequence, e.Sequence) },
+        CommandAnswered e => Settle(state with { LastSequence = Math.Max(state.LastSequence, e.Sequence) }, e),
+        RunbookStarted e => Update(state, e.IncidentId, i => i with { Runbook = new RunbookProgress(e.RunbookId, "", "", i.StepAttempts, StepState.Done, null, 0, false) }),
+        RunbookStepStarted e => Update(state, e.IncidentId, i => i with
+        {
+            StepAttempts = e.Attempt,
+            Runbook = new RunbookProgress(e.RunbookId, e.StepId, e.Kind, e.Attempt, StepState.Running, e.CommandId, e.SettleSeconds, false),
+        }),
+        RunbookStepCompleted e => Step(state, e.IncidentId, StepState.Done),
+        RunbookStepFailed e => Step(state, e.IncidentId, StepState.Done),
+        RunbookStepTimedOut e => Step(state, e.IncidentId, StepState.Overdue),
+        RunbookFinished e => Update(state, e.IncidentId, i => i with { Runbook = i.Runbook is null ? null : i.Runbook with { State = StepState.Done, Finished = true } }),
+        BackupTerminalAssigned e => Update(state, e.IncidentId, i => i with { BackupDeviceId = e.BackupDeviceId }),
+        IncidentLinked e => Update(state, e.IncidentId, i => i with { CoveredBy = e.CoveredBy }),
+        IncidentAlertReleased e => Update(state, e.IncidentId, i => i with { AlertPending = false }),
+        StoreOutageDetected or StoreOutageResolved or PlatformOutageDetected or PlatformOutageResolved => state,
         OfflineTransactionsUploaded e => state with
         {
             LastUploadSequence = Math.Max(state.LastUploadSequence, e.Sequence),
@@ -217,7 +240,7 @@ public static class DeviceDecider
             RecordFault c =>
             [
                 new FaultDetected(c.DeviceId, c.StoreId, c.Component, c.FaultCode, c.Severity, c.MessageId, c.Sequence, c.OccurredAt),
-                new IncidentOpened(c.DeviceId, c.NewIncidentId, c.StoreId, c.Component, c.FaultCode, c.Severity, c.OccurredAt),
+                new IncidentOpened(c.DeviceId, c.NewIncidentId, c.StoreId, c.Component, c.FaultCode, c.Severity, c.OccurredAt, FaultCatalogue.IsConnectivity(c.FaultCode)),
             ],
             RecordFaultCleared c when state.ActiveIncidents.TryGetValue(c.FaultCode, out var open) && open.Status != IncidentStatus.Resolved =>
             [
@@ -259,11 +282,40 @@ public static class DeviceDecider
             RecordNetworkSwitch c => [new NetworkSwitched(c.DeviceId, c.From, c.To, c.Reason, c.MessageId, c.Sequence, c.OccurredAt)],
             RecordCommandResult c => [new CommandAnswered(c.DeviceId, c.CommandId, c.Command, c.Status, c.Detail, c.DurationMilliseconds, c.MessageId, c.Sequence, c.OccurredAt)],
             RecordOfflineTransactions c => [Uploaded(c, state)],
+            ReleaseAlert c => state.FindActive(c.IncidentId) is { AlertPending: true } held
+                ? [new IncidentAlertReleased(c.DeviceId, c.IncidentId, held.CoveredBy, c.Now)]
+                : [],
+            LinkIncident c => state.FindActive(c.IncidentId) is { CoveredBy: null }
+                ? [new IncidentLinked(c.DeviceId, c.IncidentId, c.CoveredBy, state.StoreId ?? "", c.Now)]
+                : [],
+            DetectStoreOutage c => Outage(state, FaultCatalogue.StoreOutage, "store", c.StoreId, c.NewIncidentId, c.Now, flapping,
+                id => new StoreOutageDetected(c.DeviceId, id, c.StoreId, c.Cause, c.DeviceIds, c.StoreTerminals, c.Now)),
+            EndStoreOutage c => state.ActiveIncidents.TryGetValue(FaultCatalogue.StoreOutage, out var store) && store.Status != IncidentStatus.Resolved
+                ? [new StoreOutageResolved(c.DeviceId, store.IncidentId, c.StoreId, c.Reason, c.Now),
+                   new IncidentResolved(c.DeviceId, store.IncidentId, c.StoreId, FaultCatalogue.StoreOutage, c.Reason, c.Now, "correlation")]
+                : [],
+            DetectPlatformOutage c => Outage(state, FaultCatalogue.PlatformOutage, "platform", "", c.NewIncidentId, c.Now, flapping,
+                id => new PlatformOutageDetected(c.DeviceId, id, c.Cause, c.SilentDevices, c.FleetSize, c.Now)),
+            EndPlatformOutage c => state.ActiveIncidents.TryGetValue(FaultCatalogue.PlatformOutage, out var platform) && platform.Status != IncidentStatus.Resolved
+                ? [new PlatformOutageResolved(c.DeviceId, platform.IncidentId, c.Reason, c.Now),
+                   new IncidentResolved(c.DeviceId, platform.IncidentId, "", FaultCatalogue.PlatformOutage, c.Reason, c.Now, "correlation")]
+                : [],
             _ => throw new InvalidOperationException($"Unknown device command {command.GetType().Name}"),
         };
     }
 
     public const string Silent = "DEVICE_SILENT";
+
+    // A store or platform outage: a new incident, the same one reopened if it came back before verification, or nothing while it lasts.
+    private static IDeviceEvent[] Outage(Device state, string code, string component, string storeId, Guid newId, DateTimeOffset now, FlapPolicy flapping, Func<Guid, IDeviceEvent> detected)
+    {
+        if (!state.ActiveIncidents.TryGetValue(code, out var active))
+        {
+            return [detected(newId), new IncidentOpened(state.Id, newId, storeId, component, code, Severity.Blocking, now)];
+        }
+
+        return active.Status == IncidentStatus.Resolved ? [detected(active.IncidentId), .. Reopen(state, active, "the outage came back", now, flapping)] : [];
+    }
 
     private static IDeviceEvent[] Reconcile(Device state, ReconcileHealth c, FlapPolicy flapping)
     {
@@ -274,7 +326,7 @@ public static class DeviceDecider
             if (!state.ActiveIncidents.TryGetValue(fault.Code, out var active))
             {
                 events.Add(new FaultDetected(c.DeviceId, c.StoreId, fault.Component, fault.Code, fault.Severity, c.MessageId, c.Sequence, c.OccurredAt, FaultSource.Heartbeat));
-                events.Add(new IncidentOpened(c.DeviceId, fault.NewIncidentId, c.StoreId, fault.Component, fault.Code, fault.Severity, c.OccurredAt));
+                events.Add(new IncidentOpened(c.DeviceId, fault.NewIncidentId, c.StoreId, fault.Component, fault.Code, fault.Severity, c.OccurredAt, FaultCatalogue.IsConnectivity(fault.Code)));
             }
             else if (active.Status == IncidentStatus.Resolved)
             {
@@ -297,7 +349,7 @@ public static class DeviceDecider
         var detected = new FaultDetected(c.DeviceId, c.StoreId, "liveness", Silent, Severity.Blocking, Guid.Empty, state.LastSequence, c.Now, FaultSource.Liveness);
         if (!state.ActiveIncidents.TryGetValue(Silent, out var active))
         {
-            return [detected, new IncidentOpened(c.DeviceId, c.NewIncidentId, c.StoreId, "liveness", Silent, Severity.Blocking, c.Now)];
+            return [detected, new IncidentOpened(c.DeviceId, c.NewIncidentId, c.StoreId, "liveness", Silent, Severity.Blocking, c.Now, AlertHeld: true)];
         }
 
         return active.Status == IncidentStatus.Resolved ? [detected, .. Reopen(state, active, $"silent again since {c.LastSeenAt:O}", c.Now, flapping)] : [];
@@ -347,6 +399,18 @@ public static class DeviceDecider
             yield return new IncidentEscalated(state.Id, incident.IncidentId, IncidentEscalated.Flapping,
                 $"{recent} reopens within {flapping.Window.TotalMinutes:0} minutes", at);
         }
+    }
+
+    private static Device Step(Device state, Guid incidentId, StepState to) =>
+        Update(state, incidentId, i => i with { Runbook = i.Runbook is null ? null : i.Runbook with { State = to } });
+
+    // A successful answer to a step that waits to see the fault clear starts that wait.
+    private static Device Settle(Device state, CommandAnswered answer)
+    {
+        var incident = state.ActiveIncidents.Values.FirstOrDefault(i => i.Runbook is { State: StepState.Running } r && r.CommandId == answer.CommandId);
+        return incident is { Runbook.SettleSeconds: > 0 } && answer.Status == CommandStatus.Succeeded
+            ? Update(state, incident.IncidentId, i => i with { Runbook = i.Runbook! with { State = StepState.Settling } })
+            : state;
     }
 
     private static Device Update(Device state, Guid incidentId, Func<TrackedIncident, TrackedIncident> change) =>

@@ -30,7 +30,10 @@ public sealed record FaultDetected(
     DateTimeOffset OccurredAt,
     FaultSource Source = FaultSource.Edge) : IDeviceEvent;
 
-/// <summary>One incident per (device, fault) episode.</summary>
+/// <summary>
+/// One incident per (device, fault) episode. <see cref="AlertHeld"/>: a connectivity fault whose alert waits
+/// for the store-outage correlation (IncidentAlertReleased publishes it).
+/// </summary>
 public sealed record IncidentOpened(
     string DeviceId,
     Guid IncidentId,
@@ -38,7 +41,8 @@ public sealed record IncidentOpened(
     string Component,
     string FaultCode,
     Severity Severity,
-    DateTimeOffset OccurredAt) : IDeviceEvent;
+    DateTimeOffset OccurredAt,
+    bool AlertHeld = false) : IDeviceEvent;
 
 /// <summary>The device said a fault it reported has gone.</summary>
 public sealed record FaultCleared(
@@ -98,7 +102,10 @@ public sealed record OfflineTransactionsUploaded(
     long Sequence,
     DateTimeOffset OccurredAt) : IDeviceEvent;
 
-/// <summary>Ops (or a runbook) asked the terminal to do something; published to the agent after commit.</summary>
+/// <summary>
+/// Ops (or a runbook) asked the terminal to do something; published to the agent after commit.
+/// <see cref="IncidentId"/> names the incident the command serves, if any.
+/// </summary>
 public sealed record CommandIssued(
     string DeviceId,
     Guid CommandId,
@@ -108,4 +115,5 @@ public sealed record CommandIssued(
     string? NoticeZh,
     string IssuedBy,
     DateTimeOffset ExpiresAt,
-    DateTimeOffset OccurredAt) : IDeviceEvent;
+    DateTimeOffset OccurredAt,
+    Guid? IncidentId = null) : IDeviceEvent;

@@ -3,9 +3,7 @@ using Marten;
 using PosOps.Contracts;
 using PosOps.Contracts.Agent;
 using Wire = PosOps.Contracts.Agent;
-using Microsoft.Extensions.Options;
 using PosOps.IncidentService.AgentInbox;
-using PosOps.IncidentService.Timers;
 
 namespace PosOps.IncidentService.Incidents;
 
@@ -14,7 +12,7 @@ namespace PosOps.IncidentService.Incidents;
 /// fetched once with its version, decided in message order, and appended with an expected-version
 /// check, so two replicas never both write the same change (design principle 4).
 /// </summary>
-public sealed class FaultBatchHandler(IDocumentStore store, IOptions<FollowUpOptions> followUp, TimeProvider clock, ILogger<FaultBatchHandler> logger) : IAgentBatchHandler
+public sealed class FaultBatchHandler(IDocumentStore store, IncidentReactions reactions, TimeProvider clock, ILogger<FaultBatchHandler> logger) : IAgentBatchHandler
 {
     public string Queue => WireNames.FaultQueue;
 
@@ -43,9 +41,9 @@ public sealed class FaultBatchHandler(IDocumentStore store, IOptions<FollowUpOpt
             var events = DeviceDecider.Decide(ToCommand(message, now), entry.State);
             if (events.Length > 0)
             {
-                entry.Stream.AppendMany(events);
-                DurableTimers.ScheduleFor(session, events, followUp.Value, now);
-                entry = (entry.Stream, events.Aggregate(entry.State, DeviceDecider.Evolve));
+                var (after, appended) = await reactions.ApplyAsync(session, entry.State, events, now, cancellationToken);
+                entry.Stream.AppendMany(appended);
+                entry = (entry.Stream, after);
             }
 
             streams[message.DeviceId] = entry;

@@ -8,7 +8,11 @@ namespace PosOps.IncidentService.Incidents;
 /// </summary>
 public static class FaultCatalogue
 {
-    public sealed record Entry(string Component, string Code, Severity Severity);
+    /// <param name="ServerOnly">Raised by IncidentService's correlation, never by a terminal.</param>
+    public sealed record Entry(string Component, string Code, Severity Severity, bool ServerOnly = false);
+
+    public const string StoreOutage = "STORE_OUTAGE";
+    public const string PlatformOutage = "PLATFORM_OUTAGE";
 
     private static readonly Entry[] Entries =
     [
@@ -31,16 +35,27 @@ public static class FaultCatalogue
         new("network", "PAYMENT_HOST_UNREACHABLE", Severity.Blocking),
         new("liveness", "DEVICE_SILENT", Severity.Blocking),
         new("security", "TAMPER_DETECTED", Severity.Blocking),
+        new("store", StoreOutage, Severity.Blocking, ServerOnly: true),
+        new("platform", PlatformOutage, Severity.Blocking, ServerOnly: true),
     ];
 
     private static readonly Dictionary<string, Entry> ByCode = Entries.ToDictionary(e => e.Code, StringComparer.Ordinal);
 
-    public static IReadOnlySet<string> Components { get; } = Entries.Select(e => e.Component).ToHashSet(StringComparer.Ordinal);
+    public static IReadOnlySet<string> Components { get; } = Entries.Where(e => !e.ServerOnly).Select(e => e.Component).ToHashSet(StringComparer.Ordinal);
+
+    /// <summary>Every code, the server's own included (runbooks must cover these).</summary>
+    public static IReadOnlySet<string> Codes { get; } = Entries.Select(e => e.Code).ToHashSet(StringComparer.Ordinal);
+
+    /// <summary>Lost network or silence: what a store-wide outage (router, ISP) looks like from one terminal.</summary>
+    public static bool IsConnectivity(string code) =>
+        ByCode.TryGetValue(code, out var e) && e.Severity == Severity.Blocking && e.Component is "network" or "liveness";
+
+    public static IReadOnlyList<string> ConnectivityCodes { get; } = [.. Entries.Where(e => IsConnectivity(e.Code)).Select(e => e.Code)];
 
     /// <summary>The catalogue entry for a (component, code) pair, or why there is none.</summary>
     public static bool TryFind(string component, string code, out Entry entry, out string? problem)
     {
-        if (!ByCode.TryGetValue(code, out entry!))
+        if (!ByCode.TryGetValue(code, out entry!) || entry.ServerOnly)
         {
             problem = $"unknown fault code '{code}'";
             return false;

@@ -17,6 +17,8 @@ public sealed record IncidentEscalated(string DeviceId, Guid IncidentId, string 
 {
     public const string Flapping = "flapping";
     public const string Unacknowledged = "unacknowledged";
+    public const string StepOverdue = "step-overdue";
+    public const string RunbookExhausted = "runbook-exhausted";
 }
 
 /// <summary>The follow-up check passed: healthy for the whole window and offline transactions reconciled.</summary>

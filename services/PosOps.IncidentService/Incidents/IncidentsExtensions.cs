@@ -11,6 +11,7 @@ public static class IncidentsExtensions
     {
         ArgumentNullException.ThrowIfNull(builder);
         builder.Services.AddSingleton<DeviceWriter>();
+        builder.Services.AddSingleton<IncidentReactions>();
         builder.Services.AddSingleton<FaultBatchHandler>();
         builder.Services.AddAgentQueueConsumer<FaultBatchHandler>();
         builder.Services.ConfigureMarten(options =>

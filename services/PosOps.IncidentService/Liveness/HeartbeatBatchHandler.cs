@@ -7,7 +7,6 @@ using PosOps.Contracts;
 using PosOps.Contracts.Agent;
 using PosOps.IncidentService.AgentInbox;
 using PosOps.IncidentService.Incidents;
-using PosOps.IncidentService.Timers;
 
 namespace PosOps.IncidentService.Liveness;
 
@@ -19,7 +18,7 @@ namespace PosOps.IncidentService.Liveness;
 /// reconciliation, principle 2).
 /// </summary>
 public sealed class HeartbeatBatchHandler(
-    NpgsqlDataSource dataSource, IDocumentStore store, IOptions<FollowUpOptions> timers, IOptions<LivenessOptions> liveness, TimeProvider clock,
+    NpgsqlDataSource dataSource, IDocumentStore store, IncidentReactions reactions, IOptions<LivenessOptions> liveness, TimeProvider clock,
     ILogger<HeartbeatBatchHandler> logger) : IAgentBatchHandler
 {
     public string Queue => WireNames.HeartbeatQueue;
@@ -100,7 +99,8 @@ public sealed class HeartbeatBatchHandler(
             foreach (var (beat, silentSince, reconcile) in work)
             {
                 var stream = await session.Events.FetchForWriting<Device>(beat.DeviceId, cancellationToken);
-                var state = stream.Aggregate ?? DeviceDecider.Initial(beat.DeviceId);
+                var before = stream.Aggregate ?? DeviceDecider.Initial(beat.DeviceId);
+                var state = before;
                 var events = new List<IDeviceEvent>();
                 if (silentSince is { } since)
                 {
@@ -117,8 +117,8 @@ public sealed class HeartbeatBatchHandler(
                     events.AddRange(DeviceDecider.Decide(new ReconcileHealth(beat.MessageId, beat.DeviceId, beat.StoreId, beat.Sequence, reported, beat.OccurredAt, now), state));
                 }
 
-                stream.AppendMany(events);
-                DurableTimers.ScheduleFor(session, events, timers.Value, now);
+                var (_, appended) = await reactions.ApplyAsync(session, before, [.. events], now, cancellationToken);
+                stream.AppendMany(appended);
             }
 
             await session.SaveChangesAsync(cancellationToken);

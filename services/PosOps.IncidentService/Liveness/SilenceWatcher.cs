@@ -1,5 +1,7 @@
+using Marten;
 using Microsoft.Extensions.Options;
 using Npgsql;
+using PosOps.IncidentService.Correlation;
 using PosOps.IncidentService.Incidents;
 
 namespace PosOps.IncidentService.Liveness;
@@ -9,12 +11,16 @@ namespace PosOps.IncidentService.Liveness;
 /// DEVICE_SILENT for each. Each silent device is claimed by one instance (FOR UPDATE SKIP LOCKED).
 /// Our outage is not their outage (design principle 8): while no heartbeat at all arrives for two
 /// intervals the silence is ours (broker, network, us), so no device is declared silent, and after
-/// ingestion resumes every device gets a full threshold to be heard from again.
+/// ingestion resumes every device gets a full threshold to be heard from again. The same holds when a
+/// large share of the fleet (30 %, at least 20 by default) is overdue at once: one platform incident
+/// (its own stream) instead of a device incident each.
 /// </summary>
 public sealed partial class SilenceWatcher(
     NpgsqlDataSource dataSource,
+    IDocumentStore store,
     DeviceWriter writer,
     IOptions<LivenessOptions> options,
+    IOptions<CorrelationOptions> correlation,
     TimeProvider clock,
     ILogger<SilenceWatcher> logger) : BackgroundService
 {
@@ -28,7 +34,10 @@ public sealed partial class SilenceWatcher(
         {
             try
             {
-                if (!await IngestionAliveAsync(stoppingToken))
+                var alive = await IngestionAliveAsync(stoppingToken);
+                var platformCause = await PlatformCauseAsync(alive, stoppingToken);
+                await KeepPlatformIncidentAsync(platformCause, stoppingToken);
+                if (!alive || platformCause is not null)
                 {
                     continue;
                 }
@@ -87,6 +96,56 @@ public sealed partial class SilenceWatcher(
         return now >= quietUntil;
     }
 
+    /// <summary>Why this is our outage, or null: nothing heard at all, or too much of the fleet overdue at once.</summary>
+    private async Task<(string Cause, int Silent, int Fleet)?> PlatformCauseAsync(bool alive, CancellationToken cancellationToken)
+    {
+        await using var command = dataSource.CreateCommand($"select count(*), count(*) filter (where last_seen_at < now() - $1) from {EventStoreSchema.Name}.{LivenessSchema.TableName}");
+        command.Parameters.Add(new NpgsqlParameter { Value = options.Value.SilentAfter });
+        await using var reader = await command.ExecuteReaderAsync(cancellationToken);
+        await reader.ReadAsync(cancellationToken);
+        var (fleet, overdue) = ((int)reader.GetInt64(0), (int)reader.GetInt64(1));
+        if (fleet == 0)
+        {
+            return null;
+        }
+
+        if (ingestionSilentSince is not null && !alive)
+        {
+            return ("no-heartbeats", overdue, fleet);
+        }
+
+        var settings = correlation.Value;
+        return overdue >= Math.Max(settings.PlatformMinDevices, (int)Math.Ceiling(settings.PlatformShare * fleet)) ? ("fleet-silent", overdue, fleet) : null;
+    }
+
+    // Opens the platform incident while the cause lasts and resolves it when heartbeats flow again.
+    private async Task KeepPlatformIncidentAsync((string Cause, int Silent, int Fleet)? cause, CancellationToken cancellationToken)
+    {
+        bool open;
+        await using (var session = store.QuerySession())
+        {
+            open = await session.Query<IncidentView>().AnyAsync(
+                v => v.FaultCode == FaultCatalogue.PlatformOutage && v.Status != IncidentStatus.Resolved && v.Status != IncidentStatus.Verified && v.Status != IncidentStatus.Closed,
+                cancellationToken);
+        }
+
+        if (cause is { } c && !open)
+        {
+            var opened = await writer.DecideAsync(StreamIds.Platform,
+                (_, now) => new DetectPlatformOutage(StreamIds.Platform, c.Cause, c.Silent, c.Fleet, Guid.CreateVersion7(now), now), cancellationToken);
+            if (opened.Length > 0)
+            {
+                LogPlatformOutage(c.Cause, c.Silent, c.Fleet);
+            }
+        }
+        else if (cause is null && open)
+        {
+            await writer.DecideAsync(StreamIds.Platform, (_, now) => new EndPlatformOutage(StreamIds.Platform, "heartbeats flow again", now), cancellationToken);
+            quietUntil = clock.GetUtcNow() + options.Value.SilentAfter;
+            LogPlatformBack();
+        }
+    }
+
     private async Task<List<(string DeviceId, string StoreId, DateTimeOffset LastSeen)>> ClaimAsync(CancellationToken cancellationToken)
     {
         await using var command = dataSource.CreateCommand(LivenessSchema.ClaimSilentSql);
@@ -132,6 +191,12 @@ public sealed partial class SilenceWatcher(
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "Heartbeats arrive again after a fleet-wide gap of {Seconds:0} s; devices get a full threshold to report")]
     private partial void LogIngestionResumed(double seconds);
+
+    [LoggerMessage(Level = LogLevel.Error, Message = "Platform outage ({Cause}): {Silent} of {Fleet} devices overdue; one platform incident, no device incidents")]
+    private partial void LogPlatformOutage(string cause, int silent, int fleet);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Platform outage over: heartbeats flow again; devices get a full threshold to report")]
+    private partial void LogPlatformBack();
 
     [LoggerMessage(Level = LogLevel.Error, Message = "Silence check failed: {Reason}")]
     private partial void LogFailed(string reason, Exception exception);

@@ -12,7 +12,7 @@ namespace PosOps.IncidentService.OfflineTransactions;
 /// Offline-transaction uploads: each transaction is stored once (by id), and the device's stream
 /// records what arrived and whether the journal and the server now agree, in one transaction.
 /// </summary>
-public sealed class TransactionBatchHandler(IDocumentStore store, TimeProvider clock, ILogger<TransactionBatchHandler> logger) : IAgentBatchHandler
+public sealed class TransactionBatchHandler(IDocumentStore store, IncidentReactions reactions, TimeProvider clock, ILogger<TransactionBatchHandler> logger) : IAgentBatchHandler
 {
     public string Queue => WireNames.TransactionsQueue;
 
@@ -49,8 +49,9 @@ public sealed class TransactionBatchHandler(IDocumentStore store, TimeProvider c
                 new RecordOfflineTransactions(upload.MessageId, upload.DeviceId, upload.StoreId, upload.Sequence, fresh, upload.Transactions.Count - fresh.Count,
                     upload.JournalTotals, upload.OccurredAt, now),
                 entry.State);
-            entry.Stream.AppendMany(events);
-            streams[upload.DeviceId] = (entry.Stream, events.Aggregate(entry.State, DeviceDecider.Evolve));
+            var (after, appended) = await reactions.ApplyAsync(session, entry.State, events, now, cancellationToken);
+            entry.Stream.AppendMany(appended);
+            streams[upload.DeviceId] = (entry.Stream, after);
             if (events.Length == 0)
             {
                 continue; // a replayed upload: its transactions are already stored

@@ -4,7 +4,9 @@ using Marten;
 using Marten.Subscriptions;
 using MassTransit;
 using PosOps.Contracts.Commands;
+using PosOps.IncidentService.Correlation;
 using PosOps.IncidentService.Incidents;
+using PosOps.IncidentService.Registry;
 using PosOps.IncidentService.Remediation;
 using Wire = PosOps.Contracts.Incidents;
 
@@ -45,8 +47,34 @@ public sealed partial class IncidentEventsPublisher : SubscriptionBase
             return view;
         }
 
+        var stores = new Dictionary<string, StoreRegistration?>(StringComparer.Ordinal);
+        async Task<StoreRegistration?> StoreAsync(string storeId)
+        {
+            if (!stores.TryGetValue(storeId, out var registration))
+            {
+                stores[storeId] = registration = storeId.Length == 0 ? null : await operations.LoadAsync<StoreRegistration>(storeId, cancellationToken);
+            }
+
+            return registration;
+        }
+
+        // A connectivity incident's alert waits for the store correlation: until its release, its other
+        // transitions are not published alone (NotificationService would hear of an incident it never saw open).
+        async Task<bool> WaitingAsync(IDeviceEvent data, long sequence) => data switch
+        {
+            IncidentAcknowledged or IncidentMitigated or IncidentEscalated or IncidentReopened or IncidentVerified or IncidentClosed or IncidentResolved
+                when IncidentOf(data) is { } incidentId && await ViewAsync(incidentId) is { AlertHeld: true } view
+                => view.AlertReleasedSequence is not { } released || released > sequence,
+            _ => false,
+        };
+
         foreach (var e in page.Events)
         {
+            if (e.Data is IDeviceEvent data && await WaitingAsync(data, e.Sequence))
+            {
+                continue;
+            }
+
             switch (e.Data)
             {
                 case IncidentAcknowledged a:
@@ -69,17 +97,47 @@ public sealed partial class IncidentEventsPublisher : SubscriptionBase
                 case IncidentClosed c:
                     await PublishAsync(new Wire.IncidentClosed(e.Id, c.IncidentId, c.DeviceId, (await ViewAsync(c.IncidentId))?.StoreId ?? "", c.By, c.OccurredAt, e.Timestamp), e.Id, e.Sequence, cancellationToken);
                     break;
+                case IncidentOpened opened when opened.AlertHeld || !Runbooks.RunbookEngine.IsTerminal(opened.DeviceId):
+                    break; // released later, or announced as a store or platform outage
                 case IncidentOpened opened:
+                    var openedStore = await StoreAsync(opened.StoreId);
                     await PublishAsync(
-                        new Wire.IncidentOpened(e.Id, opened.IncidentId, opened.DeviceId, opened.StoreId, opened.Component, opened.FaultCode, opened.Severity, opened.OccurredAt, e.Timestamp),
+                        new Wire.IncidentOpened(e.Id, opened.IncidentId, opened.DeviceId, opened.StoreId, opened.Component, opened.FaultCode, opened.Severity, opened.OccurredAt, e.Timestamp,
+                            openedStore?.Region, openedStore?.Tags),
                         e.Id, e.Sequence, cancellationToken);
                     LogPublished("IncidentOpened", opened.IncidentId, opened.DeviceId);
+                    break;
+                case IncidentAlertReleased released when await ViewAsync(released.IncidentId) is { } held:
+                    var heldStore = await StoreAsync(held.StoreId);
+                    await PublishAsync(
+                        new Wire.IncidentOpened(e.Id, held.Id, held.DeviceId, held.StoreId, held.Component, held.FaultCode, held.Severity, held.OpenedAt, e.Timestamp,
+                            heldStore?.Region, heldStore?.Tags, released.HeldBackBy),
+                        e.Id, e.Sequence, cancellationToken);
+                    LogPublished(released.HeldBackBy is null ? "IncidentOpened (after the correlation hold)" : "IncidentOpened (held back by a store or platform incident)", held.Id, held.DeviceId);
+                    break;
+                case StoreOutageDetected so:
+                    var outageStore = await StoreAsync(so.StoreId);
+                    await PublishAsync(new Wire.StoreOutageDetected(e.Id, so.IncidentId, so.StoreId, so.Cause, so.DeviceIds, so.StoreTerminals, so.OccurredAt, e.Timestamp,
+                        outageStore?.Region, outageStore?.Tags), e.Id, e.Sequence, cancellationToken);
+                    LogPublished("StoreOutageDetected", so.IncidentId, so.DeviceId);
+                    break;
+                case StoreOutageResolved sr:
+                    await PublishAsync(new Wire.StoreOutageResolved(e.Id, sr.IncidentId, sr.StoreId, sr.Reason, sr.OccurredAt, e.Timestamp), e.Id, e.Sequence, cancellationToken);
+                    break;
+                case PlatformOutageDetected po:
+                    await PublishAsync(new Wire.PlatformOutageDetected(e.Id, po.IncidentId, po.Cause, po.SilentDevices, po.FleetSize, po.OccurredAt, e.Timestamp), e.Id, e.Sequence, cancellationToken);
+                    LogPublished("PlatformOutageDetected", po.IncidentId, po.DeviceId);
+                    break;
+                case PlatformOutageResolved pr:
+                    await PublishAsync(new Wire.PlatformOutageResolved(e.Id, pr.IncidentId, pr.Reason, pr.OccurredAt, e.Timestamp), e.Id, e.Sequence, cancellationToken);
                     break;
                 case CommandIssued issued:
                     await PublishAsync(
                         new AgentCommand(issued.CommandId, issued.DeviceId, issued.Command, issued.OccurredAt, issued.ExpiresAt, issued.Network, issued.NoticeEn, issued.NoticeZh),
                         e.Id, e.Sequence, cancellationToken);
                     break;
+                case IncidentResolved resolved when !Runbooks.RunbookEngine.IsTerminal(resolved.DeviceId):
+                    break; // announced as StoreOutageResolved / PlatformOutageResolved
                 case IncidentResolved resolved:
                     await PublishAsync(
                         new Wire.IncidentResolved(e.Id, resolved.IncidentId, resolved.DeviceId, resolved.StoreId, resolved.FaultCode, resolved.Reason, resolved.OccurredAt, e.Timestamp),
@@ -91,6 +149,18 @@ public sealed partial class IncidentEventsPublisher : SubscriptionBase
 
         return NullChangeListener.Instance;
     }
+
+    private static Guid? IncidentOf(IDeviceEvent e) => e switch
+    {
+        IncidentAcknowledged a => a.IncidentId,
+        IncidentMitigated m => m.IncidentId,
+        IncidentEscalated x => x.IncidentId,
+        IncidentReopened r => r.IncidentId,
+        IncidentVerified v => v.IncidentId,
+        IncidentClosed c => c.IncidentId,
+        IncidentResolved r => r.IncidentId,
+        _ => null,
+    };
 
     // An exception escaping a subscription pauses it until restart, so a broker outage is waited out
     // here, in order, at this event: nothing is skipped and nothing later overtakes it.

@@ -11,7 +11,11 @@ public static class RegistryExtensions
         ArgumentNullException.ThrowIfNull(builder);
         builder.Services.AddValidatedOptions<RegistryOptions>(RegistryOptions.Section);
         builder.Services.AddHostedService<RegistryImporter>();
-        builder.Services.ConfigureMarten(options => options.Schema.For<DeviceRegistration>().Index(d => d.StoreId));
+        builder.Services.ConfigureMarten(options => 
+        {
+            options.Schema.For<DeviceRegistration>().Index(d => d.StoreId);
+            options.Schema.For<StoreRegistration>();
+        });
         return builder;
     }
 }

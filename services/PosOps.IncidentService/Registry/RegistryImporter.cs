@@ -42,17 +42,31 @@ public sealed partial class RegistryImporter(IDocumentStore store, IOptions<Regi
         }
 
         lastWrite = File.GetLastWriteTimeUtc(file);
-        var entries = JsonSerializer.Deserialize<List<DeviceRegistryEntry>>(await File.ReadAllTextAsync(file, cancellationToken), WireJson.Options)
-            ?? throw new InvalidOperationException($"{file} holds no registry entries");
+        var registry = Parse(await File.ReadAllTextAsync(file, cancellationToken), file);
         var now = clock.GetUtcNow();
         await using var session = store.LightweightSession();
-        session.Store([.. entries.Select(e => new DeviceRegistration(e.DeviceId, e.StoreId, e.Model, e.Serial, e.Location, e.Key, now))]);
+        session.Store([.. registry.Devices.Select(e => new DeviceRegistration(e.DeviceId, e.StoreId, e.Model, e.Serial, e.Location, e.Key, now))]);
+        if (registry.Stores is { Count: > 0 } stores)
+        {
+            session.Store([.. stores.Select(s => new StoreRegistration(s.StoreId, s.Name, s.Region, s.Isp, s.LineId, s.Tags ?? [], s.BackupDeviceIds ?? []))]);
+        }
+
         await session.SaveChangesAsync(cancellationToken);
-        LogImported(entries.Count, file);
+        LogImported(registry.Devices.Count, registry.Stores?.Count ?? 0, file);
     }
 
-    [LoggerMessage(Level = LogLevel.Information, Message = "Imported {Count} device registrations from {File}")]
-    private partial void LogImported(int count, string file);
+    /// <summary>Either a list of devices (older files) or an object with devices and stores.</summary>
+    public static FleetRegistry Parse(string json, string file)
+    {
+        var trimmed = json.AsSpan().TrimStart();
+        var registry = trimmed.Length > 0 && trimmed[0] == '['
+            ? new FleetRegistry(JsonSerializer.Deserialize<List<DeviceRegistryEntry>>(json, WireJson.Options) ?? [])
+            : JsonSerializer.Deserialize<FleetRegistry>(json, WireJson.Options);
+        return registry?.Devices is null ? throw new InvalidOperationException($"{file} holds no registry entries") : registry;
+    }
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "Imported {Devices} device and {Stores} store registrations from {File}")]
+    private partial void LogImported(int devices, int stores, string file);
 
     [LoggerMessage(Level = LogLevel.Error, Message = "Could not import the device registry from {File}: {Reason}")]
     private partial void LogImportFailed(string? file, string reason);

@@ -1,7 +1,9 @@
 using Microsoft.Extensions.Options;
 using Npgsql;
+using PosOps.IncidentService.Correlation;
 using PosOps.IncidentService.Incidents;
 using PosOps.IncidentService.Liveness;
+using PosOps.IncidentService.Runbooks;
 
 namespace PosOps.IncidentService.Timers;
 
@@ -46,6 +48,12 @@ public sealed partial class TimerWorker(
     private Task FireAsync(DueTimer due, CancellationToken cancellationToken) => due.Kind switch
     {
         DurableTimers.AcknowledgeDeadline => EscalateAsync(due, cancellationToken),
+        RunbookEngine.StepTimer => writer.DecideRunbookAsync(due.DeviceId, (_, now) => new TimeOutRunbookStep(due.DeviceId, due.IncidentId, due.Level, now), cancellationToken,
+            (session, _, _) => DurableTimers.CompleteIn(session, due.Id)),
+        RunbookEngine.SettleTimer => writer.DecideRunbookAsync(due.DeviceId, (_, now) => new SettleRunbookStep(due.DeviceId, due.IncidentId, due.Level, now), cancellationToken,
+            (session, _, _) => DurableTimers.CompleteIn(session, due.Id)),
+        IncidentReactions.AlertHoldTimer => writer.DecideAsync(due.DeviceId, (_, now) => new ReleaseAlert(due.DeviceId, due.IncidentId, now), cancellationToken,
+            (session, _, _) => DurableTimers.CompleteIn(session, due.Id)),
         _ => FollowUpAsync(due, cancellationToken),
     };
 

@@ -148,3 +148,20 @@ public sealed record OfflineTransactionsUploaded(
 
 /// <summary>A device registry entry: the inventory that vendor-support steps and auditors need, and the device's signing key (base64).</summary>
 public sealed record DeviceRegistryEntry(string DeviceId, string StoreId, string Model, string Serial, string? Location, string Key);
+
+/// <summary>
+/// A store in the registry file: what ISP contact steps, backup-terminal steps and alert routing need.
+/// </summary>
+/// <param name="LineId">The store's line id at its ISP (for the ISP contact step).</param>
+/// <param name="BackupDeviceIds">Spare terminals kept at the store to swap in at once (the guide's prevention advice).</param>
+public sealed record StoreRegistryEntry(
+    string StoreId,
+    string Name,
+    string? Region = null,
+    string? Isp = null,
+    string? LineId = null,
+    IReadOnlyList<string>? Tags = null,
+    IReadOnlyList<string>? BackupDeviceIds = null);
+
+/// <summary>The registry file: devices (with their signing keys) and, optionally, stores.</summary>
+public sealed record FleetRegistry(IReadOnlyList<DeviceRegistryEntry> Devices, IReadOnlyList<StoreRegistryEntry>? Stores = null);
