@@ -77,20 +77,26 @@ public sealed class AgentTests(TestServers servers) : SystemTest(servers)
     }
 
     [Fact]
-    public async Task GivenAnAppCrash_WhenOpsSendsRestart_ThenTheAgentAnswers_AndTheRestartClearsTheFault()
+    public async Task GivenAnAppCrash_ThenTheRunbookRestartsTheTerminal_AndTheRestartClearsTheFault_AndOpsCanRestartToo()
     {
         await using var agent = await StartAgentAsync();
         agent.Hardware(Terminal).Fail("software", "APP_CRASHED");
         await WaitForEventAsync(Terminal, "incident_opened");
 
-        var response = await System.Api.PostAsJsonAsync($"/api/devices/{Terminal}/commands", new { kind = "restart" });
-        Assert.Equal(HttpStatusCode.Accepted, response.StatusCode);
-
-        var answer = await WaitForEventAsync(Terminal, "command_answered");
+        var restart = await WaitForEventAsync(Terminal, "command_issued", d => d.GetProperty("command").GetString() == "restart");
+        Assert.Equal("runbook:software", restart.GetProperty("issuedBy").GetString());
+        var answer = await WaitForEventAsync(Terminal, "command_answered", d => d.GetProperty("commandId").GetGuid() == restart.GetProperty("commandId").GetGuid());
         Assert.Equal("succeeded", answer.GetProperty("status").GetString());
         Assert.Contains("APP_CRASHED", answer.GetProperty("detail").GetString(), StringComparison.Ordinal);
         await WaitForEventAsync(Terminal, "incident_resolved");
-        Assert.Single(await EventsAsync(Terminal), e => e.GetProperty("type").GetString() == "command_issued");
+        var finished = await WaitForEventAsync(Terminal, "runbook_finished");
+        Assert.StartsWith("fault cleared", finished.GetProperty("outcome").GetString(), StringComparison.Ordinal);
+
+        var response = await System.Api.PostAsJsonAsync($"/api/devices/{Terminal}/commands", new { kind = "selfTest" });
+        Assert.Equal(HttpStatusCode.Accepted, response.StatusCode);
+        var byOps = await WaitForEventAsync(Terminal, "command_issued", d => d.GetProperty("command").GetString() == "selfTest");
+        var opsAnswer = await WaitForEventAsync(Terminal, "command_answered", d => d.GetProperty("commandId").GetGuid() == byOps.GetProperty("commandId").GetGuid());
+        Assert.Equal("succeeded", opsAnswer.GetProperty("status").GetString());
     }
 
     [Fact]

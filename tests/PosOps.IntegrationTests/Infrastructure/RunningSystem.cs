@@ -109,6 +109,9 @@ public sealed class RunningSystem : IAsyncDisposable
         ["Notification:Webhook:Secret"] = "test-secret",
         ["Urls"] = "http://127.0.0.1:0",
         ["Logging:LogLevel:Default"] = "Warning",
+
+        // Connectivity alerts wait for the store correlation; tests that are not about it need not wait 30 s.
+        ["Incidents:Correlation:AlertHoldSeconds"] = "1",
     }.Where(p => !extra.ContainsKey(p.Key))));
 
     public async Task<JsonElement> GetJsonAsync(string path)
@@ -118,11 +121,26 @@ public sealed class RunningSystem : IAsyncDisposable
         return await response.Content.ReadFromJsonAsync<JsonElement>();
     }
 
+    /// <summary>
+    /// The incident lifecycle in a device's stream: what ops and the device did, without the runbook's own
+    /// bookkeeping (runbook_*, the commands it issued and their answers) and the alert hold's release.
+    /// </summary>
     public async Task<string[]> StreamEventTypesAsync(string deviceId)
     {
-        var events = await GetJsonAsync($"/api/devices/{deviceId}/events");
-        return [.. events.EnumerateArray().Select(e => e.GetProperty("type").GetString()!)];
+        var events = (await GetJsonAsync($"/api/devices/{deviceId}/events")).EnumerateArray().ToList();
+        var runbookCommands = events
+            .Where(e => e.GetProperty("type").GetString() == "command_issued" && e.GetProperty("data").GetProperty("issuedBy").GetString()!.StartsWith("runbook", StringComparison.Ordinal))
+            .Select(e => e.GetProperty("data").GetProperty("commandId").GetGuid())
+            .ToHashSet();
+        return [.. events
+            .Where(e => e.GetProperty("type").GetString() is not ("incident_alert_released" or "incident_linked") && !e.GetProperty("type").GetString()!.StartsWith("runbook_", StringComparison.Ordinal))
+            .Where(e => e.GetProperty("type").GetString() is not ("command_issued" or "command_answered") || !runbookCommands.Contains(e.GetProperty("data").GetProperty("commandId").GetGuid()))
+            .Select(e => e.GetProperty("type").GetString()!)];
     }
+
+    /// <summary>Every event type in a device's stream, in order.</summary>
+    public async Task<string[]> AllStreamEventTypesAsync(string deviceId) =>
+        [.. (await GetJsonAsync($"/api/devices/{deviceId}/events")).EnumerateArray().Select(e => e.GetProperty("type").GetString()!)];
 
     /// <summary>Opens a plain channel on the test's virtual host (for the error queue and raw publishes).</summary>
     public async Task<IChannel> OpenChannelAsync()
