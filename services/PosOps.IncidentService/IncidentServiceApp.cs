@@ -1,6 +1,7 @@
 using PosOps.IncidentService.AgentInbox;
 using PosOps.IncidentService.Api;
 using PosOps.IncidentService.Correlation;
+using PosOps.IncidentService.Fleet;
 using PosOps.IncidentService.Incidents;
 using PosOps.IncidentService.Liveness;
 using PosOps.IncidentService.OfflineTransactions;
@@ -33,6 +34,7 @@ public static class IncidentServiceApp
         builder.AddRunbooks();
         builder.AddIncidents();
         builder.AddCorrelation();
+        builder.AddFleet();
         builder.AddOfflineTransactions();
         builder.AddTimers();
         builder.AddPublishing();
@@ -50,6 +52,7 @@ public static class IncidentServiceApp
         app.MapDevicesApi();
         app.MapCommandsApi();
         app.MapRunbooksApi();
+        app.MapFleetApi();
         return app;
     }
 }

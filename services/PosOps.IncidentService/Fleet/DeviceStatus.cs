@@ -1,0 +1,83 @@
+using JasperFx.Events;
+using Marten.Events.Aggregation;
+using Severity = PosOps.Contracts.Incidents.Severity;
+using PosOps.IncidentService.Incidents;
+using PosOps.IncidentService.Runbooks;
+
+namespace PosOps.IncidentService.Fleet;
+
+/// <summary>What a terminal can do right now, in the dashboard's colours.</summary>
+public enum TradingStatus
+{
+    /// <summary>Green: no open incident.</summary>
+    Ok,
+
+    /// <summary>Amber: payments work, something is missing, or a workaround keeps it trading.</summary>
+    Degraded,
+
+    /// <summary>Red: no card payments on this terminal.</summary>
+    Down,
+
+    /// <summary>Red: not heard from; treated as power or network loss.</summary>
+    Silent,
+}
+
+/// <summary>An incident still open on the device, as the status needs it.</summary>
+public sealed record OpenFault(Guid IncidentId, string FaultCode, Severity Severity, bool Mitigated);
+
+/// <summary>Read model per device stream (inline): its trading status and why.</summary>
+public sealed record DeviceStatus(string Id, string StoreId, TradingStatus Status, IReadOnlyList<OpenFault> OpenFaults, string? ActiveLink, string? BackupDeviceId, DateTimeOffset ChangedAt)
+{
+    public static TradingStatus StatusOf(IReadOnlyList<OpenFault> faults) =>
+        faults.Any(f => f.FaultCode == DeviceDecider.Silent) ? TradingStatus.Silent
+        : faults.Any(f => f.Severity == Severity.Blocking && !f.Mitigated) ? TradingStatus.Down
+        : faults.Any(f => f.Severity != Severity.Minor || f.Mitigated) ? TradingStatus.Degraded
+        : TradingStatus.Ok;
+}
+
+public sealed class DeviceStatusProjection : SingleStreamProjection<DeviceStatus, string>
+{
+    public override DeviceStatus? Evolve(DeviceStatus? snapshot, string id, IEvent e)
+    {
+        var status = snapshot ?? new DeviceStatus(id, "", TradingStatus.Ok, [], null, null, e.Timestamp);
+        var faults = status.OpenFaults;
+        switch (e.Data)
+        {
+            case IncidentOpened o:
+                status = status with { StoreId = o.StoreId };
+                faults = [.. faults.Where(f => f.FaultCode != o.FaultCode), new OpenFault(o.IncidentId, o.FaultCode, o.Severity, false)];
+                break;
+            case IncidentReopened r when faults.All(f => f.IncidentId != r.IncidentId):
+                var severity = FaultCatalogue.TryFind(Component(r.FaultCode), r.FaultCode, out var entry, out _) ? entry.Severity : Severity.Blocking;
+                faults = [.. faults, new OpenFault(r.IncidentId, r.FaultCode, severity, false)];
+                break;
+            case IncidentMitigated m:
+                faults = [.. faults.Select(f => f.IncidentId == m.IncidentId ? f with { Mitigated = true } : f)];
+                break;
+            case IncidentResolved r:
+                faults = [.. faults.Where(f => f.IncidentId != r.IncidentId)];
+                break;
+            case NetworkSwitched n:
+                status = status with { ActiveLink = n.To };
+                break;
+            case BackupTerminalAssigned b:
+                status = status with { BackupDeviceId = b.BackupDeviceId };
+                break;
+            case Correlation.StoreOutageDetected s:
+                status = status with { StoreId = s.StoreId };
+                break;
+            default:
+                return status;
+        }
+
+        return status with { OpenFaults = faults, Status = DeviceStatus.StatusOf(faults), ChangedAt = e.Timestamp };
+    }
+
+    private static string Component(string code) => code switch
+    {
+        FaultCatalogue.StoreOutage => "store",
+        FaultCatalogue.PlatformOutage => "platform",
+        DeviceDecider.Silent => "liveness",
+        _ => FaultCatalogue.Components.FirstOrDefault(c => FaultCatalogue.TryFind(c, code, out _, out _)) ?? "",
+    };
+}
