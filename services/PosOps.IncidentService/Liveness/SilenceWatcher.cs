@@ -99,8 +99,10 @@ public sealed partial class SilenceWatcher(
     /// <summary>Why this is our outage, or null: nothing heard at all, or too much of the fleet overdue at once.</summary>
     private async Task<(string Cause, int Silent, int Fleet)?> PlatformCauseAsync(bool alive, CancellationToken cancellationToken)
     {
+        // Quiet for two intervals already counts: the platform decision must come before any of them
+        // reaches the silence threshold, or the first few would be declared silent one by one.
         await using var command = dataSource.CreateCommand($"select count(*), count(*) filter (where last_seen_at < now() - $1) from {EventStoreSchema.Name}.{LivenessSchema.TableName}");
-        command.Parameters.Add(new NpgsqlParameter { Value = options.Value.SilentAfter });
+        command.Parameters.Add(new NpgsqlParameter { Value = TimeSpan.FromSeconds(2 * options.Value.HeartbeatIntervalSeconds) });
         await using var reader = await command.ExecuteReaderAsync(cancellationToken);
         await reader.ReadAsync(cancellationToken);
         var (fleet, overdue) = ((int)reader.GetInt64(0), (int)reader.GetInt64(1));

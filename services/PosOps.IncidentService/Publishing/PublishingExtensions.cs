@@ -1,5 +1,6 @@
 using Marten;
 using MassTransit;
+using PosOps.IncidentService.Correlation;
 using PosOps.IncidentService.Incidents;
 using PosOps.IncidentService.Remediation;
 using PosOps.ServiceDefaults.Messaging;
@@ -28,6 +29,11 @@ public static class PublishingExtensions
                     subscription.IncludeType<IncidentReopened>();
                     subscription.IncludeType<IncidentVerified>();
                     subscription.IncludeType<IncidentClosed>();
+                    subscription.IncludeType<IncidentAlertReleased>();
+                    subscription.IncludeType<StoreOutageDetected>();
+                    subscription.IncludeType<StoreOutageResolved>();
+                    subscription.IncludeType<PlatformOutageDetected>();
+                    subscription.IncludeType<PlatformOutageResolved>();
                 }));
         return builder;
     }

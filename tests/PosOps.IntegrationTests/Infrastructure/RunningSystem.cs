@@ -101,6 +101,29 @@ public sealed class RunningSystem : IAsyncDisposable
         await session.SaveChangesAsync();
     }
 
+    /// <summary>Puts a store in the registry (ISP line for contact steps, backup terminals for continuity).</summary>
+    public async Task RegisterStoreAsync(StoreRegistration registration)
+    {
+        var app = incidentServices.FirstOrDefault() ?? throw new InvalidOperationException("no IncidentService is running to register stores with");
+        await using var session = app.Services.GetRequiredService<IDocumentStore>().LightweightSession();
+        session.Store(registration);
+        await session.SaveChangesAsync();
+    }
+
+    /// <summary>A queue of the test's own bound to integration-event exchanges, to see exactly what IncidentService published.</summary>
+    public async Task<IntegrationEventTap> TapAsync(params string[] exchanges)
+    {
+        var channel = await OpenChannelAsync();
+        var queue = (await channel.QueueDeclareAsync("", durable: false, exclusive: true, autoDelete: true)).QueueName;
+        foreach (var exchange in exchanges)
+        {
+            await channel.ExchangeDeclareAsync(exchange, ExchangeType.Fanout, durable: true);
+            await channel.QueueBindAsync(queue, exchange, "");
+        }
+
+        return new IntegrationEventTap(channel, queue);
+    }
+
     private Dictionary<string, string?> Settings() => new(extra.Concat(new Dictionary<string, string?>
     {
         ["Postgres:ConnectionString"] = Environment.PostgresConnectionString,
@@ -178,5 +201,27 @@ public sealed class RunningSystem : IAsyncDisposable
         await Agent.DisposeAsync();
         await agentConnection.DisposeAsync();
         Api.Dispose();
+    }
+}
+
+/// <summary>Integration events as they left IncidentService: exchange name and JSON body.</summary>
+public sealed class IntegrationEventTap(IChannel channel, string queue) : IAsyncDisposable
+{
+    private readonly List<(string Exchange, JsonElement Body)> seen = [];
+
+    public async Task<IReadOnlyList<(string Exchange, JsonElement Body)>> DrainAsync()
+    {
+        while (await channel.BasicGetAsync(queue, autoAck: true) is { } message)
+        {
+            seen.Add((message.Exchange, JsonDocument.Parse(message.Body).RootElement.Clone()));
+        }
+
+        return seen;
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        await channel.CloseAsync();
+        channel.Dispose();
     }
 }
