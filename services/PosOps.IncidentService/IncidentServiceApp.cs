@@ -43,6 +43,7 @@ public static class IncidentServiceApp
         app.MapDefaultEndpoints();
         app.MapIncidentsApi();
         app.MapIncidentActionsApi();
+        app.MapAlertAckApi();
         app.MapDevicesApi();
         app.MapCommandsApi();
         return app;
