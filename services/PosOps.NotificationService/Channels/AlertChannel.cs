@@ -2,6 +2,7 @@ using System.Diagnostics;
 using System.Globalization;
 using System.Net.Http.Headers;
 using System.Text.Json;
+using PosOps.Contracts;
 using PosOps.NotificationService.Delivery;
 using PosOps.NotificationService.Routing;
 
@@ -13,6 +14,12 @@ public interface IAlertChannel
     string Type { get; }
 
     Task<DeliveryAttempt> SendAsync(Alert alert, Receiver receiver, CancellationToken cancellationToken);
+}
+
+/// <summary>JSON for chat services: the wire's shape, with Chinese text as UTF-8 rather than \u escapes.</summary>
+public static class ChatJson
+{
+    public static JsonSerializerOptions Options { get; } = new(WireJson.Options) { Encoder = System.Text.Encodings.Web.JavaScriptEncoder.UnsafeRelaxedJsonEscaping };
 }
 
 /// <summary>The HTTP part every chat, webhook and SMS channel shares: post, time it, classify the answer.</summary>

@@ -3,7 +3,6 @@ using System.Security.Cryptography;
 using System.Text;
 using System.Text.Json;
 using Microsoft.Extensions.Options;
-using PosOps.Contracts;
 using PosOps.NotificationService.Delivery;
 using PosOps.NotificationService.Routing;
 
@@ -31,7 +30,7 @@ public sealed class SlackChannel(HttpClient http, IOptions<WebhookOptions> optio
             blocks.Add(new { type = "actions", elements = new object[] { new { type = "button", text = new { type = "plain_text", text = "Acknowledge / 确认" }, url = ack, style = "primary" } } });
         }
 
-        var body = JsonSerializer.SerializeToUtf8Bytes(new { text = text.TitleEn, blocks }, WireJson.Options);
+        var body = JsonSerializer.SerializeToUtf8Bytes(new { text = text.TitleEn, blocks }, ChatJson.Options);
         return HttpDelivery.PostJsonAsync(http, receiver.Url!, body, TimeSpan.FromSeconds(options.Value.TimeoutSeconds), cancellationToken);
     }
 
@@ -52,7 +51,7 @@ public sealed class DingTalkChannel(HttpClient http, IOptions<WebhookOptions> op
         ArgumentNullException.ThrowIfNull(receiver);
         var text = AlertText.For(alert);
         var markdown = $"### {text.TitleZh}\n\n{Lines(text.BodyZh)}\n\n{Lines(text.BodyEn)}" + (alert.AckUrl is { } ack ? $"\n\n[确认接手 / Acknowledge]({ack})" : "");
-        var body = JsonSerializer.SerializeToUtf8Bytes(new { msgtype = "markdown", markdown = new { title = text.TitleZh, text = markdown } }, WireJson.Options);
+        var body = JsonSerializer.SerializeToUtf8Bytes(new { msgtype = "markdown", markdown = new { title = text.TitleZh, text = markdown } }, ChatJson.Options);
         var url = receiver.Url!;
         if (!string.IsNullOrEmpty(receiver.Secret))
         {
@@ -88,7 +87,7 @@ public sealed class WeComChannel(HttpClient http, IOptions<WebhookOptions> optio
         var text = AlertText.For(alert);
         var color = alert.Severity == Contracts.Incidents.Severity.Blocking ? "warning" : "info";
         var content = $"**<font color=\"{color}\">{text.TitleZh}</font>**\n{text.BodyZh}\n\n{text.BodyEn}" + (alert.AckUrl is { } ack ? $"\n[确认接手 / Acknowledge]({ack})" : "");
-        var body = JsonSerializer.SerializeToUtf8Bytes(new { msgtype = "markdown", markdown = new { content = Utf8Limit(content, MaxContentBytes) } }, WireJson.Options);
+        var body = JsonSerializer.SerializeToUtf8Bytes(new { msgtype = "markdown", markdown = new { content = Utf8Limit(content, MaxContentBytes) } }, ChatJson.Options);
         // 45009: API rate limit; retry later.
         return HttpDelivery.PostJsonAsync(http, receiver.Url!, body, TimeSpan.FromSeconds(options.Value.TimeoutSeconds), cancellationToken,
             checkBody: b => HttpDelivery.ErrCode(b, "errcode", 45009));
@@ -149,7 +148,7 @@ public sealed class FeishuChannel(HttpClient http, IOptions<WebhookOptions> opti
         }
 
         // Feishu's own field names are snake_case: serialise the dictionary as written.
-        var body = JsonSerializer.SerializeToUtf8Bytes(message, JsonSerializerOptions.Web);
+        var body = JsonSerializer.SerializeToUtf8Bytes(message, new JsonSerializerOptions(JsonSerializerOptions.Web) { Encoder = ChatJson.Options.Encoder });
         // 11232: frequency limited; retry later.
         return HttpDelivery.PostJsonAsync(http, receiver.Url!, body, TimeSpan.FromSeconds(options.Value.TimeoutSeconds), cancellationToken,
             checkBody: b => HttpDelivery.ErrCode(b, "code", 11232));

@@ -2,7 +2,6 @@ using System.Globalization;
 using System.Text;
 using System.Text.Json;
 using Microsoft.Extensions.Options;
-using PosOps.Contracts;
 using PosOps.NotificationService.Delivery;
 using PosOps.NotificationService.Routing;
 
@@ -22,7 +21,7 @@ public sealed class SmsChannel(HttpClient http, IOptions<WebhookOptions> options
     {
         ArgumentNullException.ThrowIfNull(alert);
         ArgumentNullException.ThrowIfNull(receiver);
-        var body = JsonSerializer.SerializeToUtf8Bytes(new { to = receiver.To, text = Render(receiver.Template ?? DefaultTemplate, alert, receiver.MaxLength), eventId = alert.EventId }, WireJson.Options);
+        var body = JsonSerializer.SerializeToUtf8Bytes(new { to = receiver.To, text = Render(receiver.Template ?? DefaultTemplate, alert, receiver.MaxLength), eventId = alert.EventId }, ChatJson.Options);
         var timestamp = clock.GetUtcNow().ToUnixTimeSeconds().ToString(CultureInfo.InvariantCulture);
         return HttpDelivery.PostJsonAsync(http, receiver.Url!, body, TimeSpan.FromSeconds(options.Value.TimeoutSeconds), cancellationToken, request =>
         {
