@@ -65,7 +65,7 @@ public sealed class StormAndHoldTests(TestServers servers) : NotificationTest(se
         Assert.DoesNotContain(Chat.Received, r => r.Json.GetProperty("deviceId").GetString() == device.DeviceId);
         Assert.DoesNotContain(System.Webhook.Received, w => w.Field("deviceId") == device.DeviceId);
         var held = await DeliveriesAsync("status = 'held'");
-        Assert.Equal([device.EventId, resolved.EventId], held.Select(h => h.EventId).Order());
+        Assert.Equal(new[] { device.EventId, resolved.EventId }.Order(), held.Select(h => h.EventId).Order());
         Assert.All(held, h => Assert.Equal($"held back by incident {store.IncidentId}", h.HoldReason));
         Assert.Equal("east", back.Json.GetProperty("region").GetString());
     }
