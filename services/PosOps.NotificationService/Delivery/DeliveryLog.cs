@@ -56,7 +56,7 @@ public sealed class DeliveryLog(NpgsqlDataSource dataSource)
                 add column if not exists digest_id uuid;
             create index if not exists deliveries_due on {Schema}.deliveries (next_attempt_at) where status = 'pending';
             create index if not exists deliveries_leased on {Schema}.deliveries (lease_until) where status = 'sending';
-            create index if not exists deliveries_route on {Schema}.deliveries (route, created_at);
+            create index if not exists deliveries_route on {Schema}.deliveries (route, receiver, created_at);
             create index if not exists deliveries_storm on {Schema}.deliveries (route) where status = 'storm';
             create table if not exists {Schema}.attempts (
                 id bigserial primary key,
@@ -339,22 +339,43 @@ public sealed class DeliveryLog(NpgsqlDataSource dataSource)
         return digests;
     }
 
+    /// <summary>Alerts in flight at once across instances that an unlocked count may miss.</summary>
+    private const int UnlockedMargin = 64;
+
     private static async Task<long> CountRecentAsync(NpgsqlConnection connection, NpgsqlTransaction transaction, RouteDecision decision, Guid eventId, CancellationToken cancellationToken)
     {
-        // Serialises the count-then-insert per route across instances, so a storm is noticed exactly at its threshold.
+        // Far from the threshold (either side) a plain count decides. Near it, the count-then-insert is
+        // serialised per route across instances so the storm starts exactly at the threshold; holding
+        // that lock until commit for every alert would cap a route at one commit at a time.
+        var unlocked = await CountAsync(connection, transaction, decision, eventId, cancellationToken);
+        if (unlocked >= decision.StormThreshold || unlocked + UnlockedMargin < decision.StormThreshold)
+        {
+            return unlocked;
+        }
+
         await using (var gate = new NpgsqlCommand("select pg_advisory_xact_lock(hashtext($1))", connection, transaction))
         {
             gate.Parameters.Add(new NpgsqlParameter { Value = $"{Schema}.storm:{decision.Route}" });
             await gate.ExecuteScalarAsync(cancellationToken);
         }
 
+        return await CountAsync(connection, transaction, decision, eventId, cancellationToken);
+    }
+
+    private static async Task<long> CountAsync(NpgsqlConnection connection, NpgsqlTransaction transaction, RouteDecision decision, Guid eventId, CancellationToken cancellationToken)
+    {
+        // One row per event for the route's first receiver; stop counting at the threshold.
         await using var command = new NpgsqlCommand($"""
-            select count(distinct event_id) from {Schema}.deliveries
-            where route = $1 and created_at > now() - $2 and kind <> '{Alert.DigestKind}' and status <> 'held' and event_id <> $3
+            select count(*) from (
+                select 1 from {Schema}.deliveries
+                where route = $1 and receiver = $2 and created_at > now() - $3 and kind <> '{Alert.DigestKind}' and status <> 'held' and event_id <> $4
+                limit $5) recent
             """, connection, transaction);
         command.Parameters.Add(new NpgsqlParameter { Value = decision.Route });
+        command.Parameters.Add(new NpgsqlParameter { Value = decision.Receivers.Count > 0 ? decision.Receivers[0].Name : "" });
         command.Parameters.Add(new NpgsqlParameter { Value = decision.StormWindow });
         command.Parameters.Add(new NpgsqlParameter { Value = eventId });
+        command.Parameters.Add(new NpgsqlParameter { Value = decision.StormThreshold });
         return (long)(await command.ExecuteScalarAsync(cancellationToken))!;
     }
 }
