@@ -32,6 +32,7 @@ public static class AlertsExtensions
 
         builder.Services.AddSingleton<DeliveryLog>();
         builder.Services.AddSingleton<DeliverySignal>();
+        builder.Services.AddSingleton<DeliveryMetrics>();
         builder.Services.AddSingleton<AlertIntake>();
         builder.Services.AddSingleton<RulesWatcher>();
         // Order matters: schema first, then the rules (a bad file stops start-up), then delivery, then the bus.

@@ -39,6 +39,7 @@ public sealed class DeliverySignal
 public sealed partial class DeliveryWorker(
     DeliveryLog log,
     DeliverySignal signal,
+    DeliveryMetrics metrics,
     RulesWatcher rules,
     IEnumerable<IAlertChannel> channels,
     IOptions<DeliveryOptions> options,
@@ -111,19 +112,22 @@ public sealed partial class DeliveryWorker(
             }
 
             var alert = due.Alert with { Receiver = receiver.Name, AckUrl = AckUrl(due.Alert, receiver.Name) };
-            var last = await quickRetries.ExecuteAsync(async ct =>
+            var last = await quickRetries.ExecuteAsync(async _ =>
             {
                 tries++;
                 DeliveryAttempt attempt;
                 try
                 {
-                    attempt = await channel.SendAsync(alert, receiver, ct);
+                    // A send in progress is finished (bounded by the channel's timeout) even when stopping:
+                    // cutting it off could leave the receiver with an alert the log does not know it got.
+                    attempt = await channel.SendAsync(alert, receiver, CancellationToken.None);
                 }
                 catch (Exception e) when (e is not OperationCanceledException)
                 {
                     attempt = new DeliveryAttempt(DeliveryOutcome.Transient, null, TimeSpan.Zero, $"{e.GetType().Name}: {e.Message}");
                 }
 
+                metrics.Attempted(channel.Type, attempt);
                 await log.RecordAttemptAsync(due, channel.Type, attempt, CancellationToken.None);
                 return attempt;
             }, stoppingToken);
