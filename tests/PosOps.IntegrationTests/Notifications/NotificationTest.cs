@@ -132,6 +132,8 @@ public abstract class NotificationTest(TestServers servers) : SystemTest(servers
         [typeof(IncidentEscalated)] = WireNames.IncidentEscalatedExchange,
         [typeof(StoreOutageDetected)] = WireNames.StoreOutageDetectedExchange,
         [typeof(StoreOutageResolved)] = WireNames.StoreOutageResolvedExchange,
+        [typeof(PlatformOutageDetected)] = WireNames.PlatformOutageDetectedExchange,
+        [typeof(PlatformOutageResolved)] = WireNames.PlatformOutageResolvedExchange,
     };
 
     /// <summary>What a non-.NET producer would do: raw JSON on the documented exchange.</summary>

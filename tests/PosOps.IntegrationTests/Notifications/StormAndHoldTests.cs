@@ -69,4 +69,25 @@ public sealed class StormAndHoldTests(TestServers servers) : NotificationTest(se
         Assert.All(held, h => Assert.Equal($"held back by incident {store.IncidentId}", h.HoldReason));
         Assert.Equal("east", back.Json.GetProperty("region").GetString());
     }
+
+    [Fact]
+    public async Task GivenAPlatformOutage_ThenOneAlertForThePlatform_AndTheDeviceIncidentsItCoversAreHeld()
+    {
+        var platform = new PlatformOutageDetected(Guid.CreateVersion7(), Guid.CreateVersion7(), "fleet-silent", 450, 500, DateTimeOffset.UtcNow, DateTimeOffset.UtcNow);
+        var devices = Enumerable.Range(1, 5).Select(i => Opened($"S7{i}-T001", code: "DEVICE_SILENT", component: "liveness", heldBackBy: platform.IncidentId)).ToList();
+
+        await PublishAsync(platform);
+        foreach (var device in devices)
+        {
+            await PublishAsync(device);
+        }
+
+        await PublishAsync(new PlatformOutageResolved(Guid.CreateVersion7(), platform.IncidentId, "heartbeats flow again", DateTimeOffset.UtcNow, DateTimeOffset.UtcNow));
+        await System.Webhook.WaitForAsync(w => w.Field("kind") == "platform.outage.resolved");
+        await Wait.UntilAsync(async () => (await DeliveriesAsync("status = 'held'")).Count == 5, TimeSpan.FromSeconds(20), "five held deliveries");
+
+        var detected = Assert.Single(System.Webhook.Received, w => w.Field("kind") == "platform.outage.detected");
+        Assert.Contains("450 of 500 terminals silent", detected.Field("text"), StringComparison.Ordinal);
+        Assert.DoesNotContain(System.Webhook.Received, w => w.Field("faultCode") == "DEVICE_SILENT");
+    }
 }
