@@ -40,9 +40,49 @@ public sealed partial class RulesWatcher : BackgroundService
             return;
         }
 
-        using var timer = new PeriodicTimer(TimeSpan.FromSeconds(options.CheckSeconds));
-        while (await timer.WaitForNextTickAsync(stoppingToken))
+        // The file system's change events make a change count at once; the periodic check catches what
+        // they miss (network file systems, a ConfigMap's symlink swap).
+        using var changed = new SemaphoreSlim(0, 1);
+        using var events = new FileSystemWatcher(Path.GetDirectoryName(Path.GetFullPath(file))!, Path.GetFileName(file))
         {
+            NotifyFilter = NotifyFilters.LastWrite | NotifyFilters.FileName | NotifyFilters.Size | NotifyFilters.CreationTime,
+        };
+        void Wake(object sender, FileSystemEventArgs e)
+        {
+            if (changed.CurrentCount == 0)
+            {
+                try
+                {
+                    changed.Release();
+                }
+                catch (SemaphoreFullException)
+                {
+                    // Already woken.
+                }
+            }
+        }
+
+        events.Changed += Wake;
+        events.Created += Wake;
+        events.Renamed += Wake;
+        try
+        {
+            events.EnableRaisingEvents = true;
+        }
+        catch (IOException e)
+        {
+            // E.g. the inotify limit is reached: the periodic check alone still picks changes up.
+            LogNoEvents(file, e.Message);
+        }
+
+        while (!stoppingToken.IsCancellationRequested)
+        {
+            if (await changed.WaitAsync(TimeSpan.FromSeconds(options.CheckSeconds), stoppingToken))
+            {
+                // Let the writer finish; a half-written file would only be refused and read again.
+                await Task.Delay(50, stoppingToken);
+            }
+
             try
             {
                 CheckOnce(file);
@@ -88,6 +128,9 @@ public sealed partial class RulesWatcher : BackgroundService
 
     [LoggerMessage(Level = LogLevel.Error, Message = "Routing rules change in {File} refused, the previous rules stay in force: {Problems}")]
     private partial void LogRefused(string file, string problems);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "No change events for {File} ({Error}); checking it every CheckSeconds only")]
+    private partial void LogNoEvents(string file, string error);
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "Routing rules file {File} could not be read ({Error}); the previous rules stay in force")]
     private partial void LogUnreadable(string file, string error);
