@@ -41,6 +41,8 @@ bin() { echo "$root/$1/bin/Release/net10.0/$(basename "$1").dll"; }
 export POSOPS_WEBHOOK_SECRET="${POSOPS_WEBHOOK_SECRET:-$(head -c 16 /dev/urandom | od -An -tx1 | tr -d ' \n')}"
 export POSOPS__Notification__Webhook__Secret="$POSOPS_WEBHOOK_SECRET"
 export POSOPS__Notification__Webhook__Url="http://127.0.0.1:5090/alerts"
+# Alerts carry a signed link that acknowledges the incident on IncidentService (both read this secret).
+export POSOPS__Notification__AckToken__Secret="${POSOPS__Notification__AckToken__Secret:-$(head -c 24 /dev/urandom | od -An -tx1 | tr -d ' \n')}"
 
 wait_ready() { # name url
   for _ in $(seq 1 120); do

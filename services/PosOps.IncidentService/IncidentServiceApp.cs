@@ -49,6 +49,7 @@ public static class IncidentServiceApp
         app.MapDefaultEndpoints();
         app.MapIncidentsApi();
         app.MapIncidentActionsApi();
+        app.MapAlertAckApi();
         app.MapDevicesApi();
         app.MapCommandsApi();
         app.MapRunbooksApi();

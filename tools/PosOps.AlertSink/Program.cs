@@ -31,6 +31,10 @@ app.MapPost("/alerts", async (HttpRequest request) =>
     var n = Interlocked.Increment(ref count);
     Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
         $"{DateTimeOffset.Now:HH:mm:ss} ALERT #{n} {Field("kind"),-17} {Field("text")} [incident {Field("incidentId")}, {verdict}]"));
+    if (root.TryGetProperty("ackUrl", out var ack))
+    {
+        Console.WriteLine($"           acknowledge: {ack}");
+    }
     return Results.Ok();
 });
 

@@ -4,43 +4,47 @@ using PosOps.Contracts.Incidents;
 
 namespace PosOps.NotificationService;
 
-public sealed class IncidentOpenedConsumer(AlertDispatcher dispatcher) : IConsumer<IncidentOpened>
+/// <summary>One thin consumer per integration event: hand the message to the intake, then acknowledge.</summary>
+public sealed class AlertConsumer<TEvent>(AlertIntake intake) : IConsumer<TEvent>
+    where TEvent : class
 {
-    public Task Consume(ConsumeContext<IncidentOpened> context) =>
-        dispatcher.DispatchAsync(Alert.From(context.Message), context.CancellationToken);
-}
-
-public sealed class IncidentResolvedConsumer(AlertDispatcher dispatcher) : IConsumer<IncidentResolved>
-{
-    public Task Consume(ConsumeContext<IncidentResolved> context) =>
-        dispatcher.DispatchAsync(Alert.From(context.Message), context.CancellationToken);
-}
-
-public sealed class IncidentEscalatedConsumer(AlertDispatcher dispatcher) : IConsumer<IncidentEscalated>
-{
-    public Task Consume(ConsumeContext<IncidentEscalated> context) =>
-        dispatcher.DispatchAsync(Alert.From(context.Message), context.CancellationToken);
+    public Task Consume(ConsumeContext<TEvent> context)
+    {
+        ArgumentNullException.ThrowIfNull(context);
+        return intake.TakeAsync(context.Message, context.GetRetryAttempt(), context.CancellationToken);
+    }
 }
 
 /// <summary>
-/// Readable queue names, quorum queues, and retries with backoff for receivers that are briefly down.
+/// Readable queue names, quorum queues, and retries with backoff for a briefly unavailable database.
 /// One queue per event type: raw JSON carries no type name, so a queue must hold one type only.
 /// </summary>
-public sealed class IncidentConsumerDefinition<TConsumer> : ConsumerDefinition<TConsumer>
-    where TConsumer : class, IConsumer
+public sealed class AlertConsumerDefinition<TEvent> : ConsumerDefinition<AlertConsumer<TEvent>>
+    where TEvent : class
 {
-    public IncidentConsumerDefinition()
+    public static readonly IReadOnlyDictionary<Type, string> QueueSuffixes = new Dictionary<Type, string>
     {
-        EndpointName = WireNames.NotificationQueue + (typeof(TConsumer).Name switch
-        {
-            nameof(IncidentOpenedConsumer) => ".opened",
-            nameof(IncidentEscalatedConsumer) => ".escalated",
-            _ => ".resolved",
-        });
+        [typeof(IncidentOpened)] = ".opened",
+        [typeof(IncidentResolved)] = ".resolved",
+        [typeof(IncidentEscalated)] = ".escalated",
+        [typeof(IncidentAcknowledged)] = ".acknowledged",
+        [typeof(IncidentMitigated)] = ".mitigated",
+        [typeof(IncidentReopened)] = ".reopened",
+        [typeof(IncidentVerified)] = ".verified",
+        [typeof(IncidentClosed)] = ".closed",
+        [typeof(StoreOutageDetected)] = ".store-outage-detected",
+        [typeof(StoreOutageResolved)] = ".store-outage-resolved",
+        [typeof(PlatformOutageDetected)] = ".platform-outage-detected",
+        [typeof(PlatformOutageResolved)] = ".platform-outage-resolved",
+    };
+
+    public AlertConsumerDefinition()
+    {
+        EndpointName = WireNames.NotificationQueue + QueueSuffixes[typeof(TEvent)];
         ConcurrentMessageLimit = 16;
     }
 
-    protected override void ConfigureConsumer(IReceiveEndpointConfigurator endpointConfigurator, IConsumerConfigurator<TConsumer> consumerConfigurator, IRegistrationContext context)
+    protected override void ConfigureConsumer(IReceiveEndpointConfigurator endpointConfigurator, IConsumerConfigurator<AlertConsumer<TEvent>> consumerConfigurator, IRegistrationContext context)
     {
         ArgumentNullException.ThrowIfNull(endpointConfigurator);
         if (endpointConfigurator is IRabbitMqReceiveEndpointConfigurator rabbit)
