@@ -77,8 +77,9 @@ public static class IncidentLatencyBenchmark
                 ["Postgres:ConnectionString"] = benchPostgres,
                 ["RabbitMq:Uri"] = benchAmqp,
                 ["Urls"] = "http://127.0.0.1:0",
-                ["Logging:LogLevel:Default"] = "Warning",
-                ["Logging:LogLevel:Microsoft.Hosting.Lifetime"] = "Warning",
+                // Quiet: every silence is a warning, and the figures are what this prints.
+                ["Logging:LogLevel:Default"] = "Error",
+                ["Logging:LogLevel:Microsoft.Hosting.Lifetime"] = "Error",
                 ["Liveness:HeartbeatIntervalSeconds"] = interval.ToString(CultureInfo.InvariantCulture),
                 ["Liveness:MissedHeartbeats"] = MissedHeartbeats.ToString(CultureInfo.InvariantCulture),
                 ["Liveness:GraceSeconds"] = GraceSeconds.ToString(CultureInfo.InvariantCulture),
@@ -111,7 +112,7 @@ public static class IncidentLatencyBenchmark
             Console.WriteLine($"all {terminals} terminals seen after {ready.Elapsed.TotalSeconds:0.0} s; settling for {3 * interval} s");
             await Task.Delay(TimeSpan.FromSeconds(3 * interval));
 
-            await MeasureSilenceAsync(fleet, opened, silentCount, stores, interval);
+            await MeasureSilenceAsync(api, fleet, opened, silentCount, stores, interval);
             await MeasureFaultsAsync(connection, fleet, opened, faultCount, faultRate);
 
             await stop.CancelAsync();
@@ -132,7 +133,7 @@ public static class IncidentLatencyBenchmark
         }
     }
 
-    private static async Task MeasureSilenceAsync(Fleet fleet, ConcurrentDictionary<(string Device, string Code), long> opened, int count, int stores, double interval)
+    private static async Task MeasureSilenceAsync(HttpClient api, Fleet fleet, ConcurrentDictionary<(string Device, string Code), long> opened, int count, int stores, double interval)
     {
         // One terminal each in `count` stores spread over the fleet: far below the platform-outage share,
         // and never most of a store, so no outage correlation holds an alert back.
@@ -153,12 +154,21 @@ public static class IncidentLatencyBenchmark
             .Select(d => Stopwatch.GetElapsedTime(fleet.LastBeat(d), opened[(fleet.Id(d), "DEVICE_SILENT")]).TotalSeconds)
             .Order().ToList();
         var wrong = opened.Keys.Count(k => k.Code == "DEVICE_SILENT" && !sample.Any(d => fleet.Id(d) == k.Device));
+
+        // The same from the service's own clock: last heartbeat received → incident recorded (no publishing in between).
+        var lastSeen = (await api.GetFromJsonAsync<JsonElement>($"/api/devices?limit={fleet.Count + 10}")).EnumerateArray()
+            .ToDictionary(d => d.GetProperty("deviceId").GetString()!, d => d.GetProperty("lastSeenAt").GetDateTimeOffset());
+        var recorded = (await api.GetFromJsonAsync<JsonElement>("/api/incidents?limit=1000")).EnumerateArray()
+            .Where(i => i.GetProperty("faultCode").GetString() == "DEVICE_SILENT")
+            .Select(i => (i.GetProperty("recordedAt").GetDateTimeOffset() - lastSeen[i.GetProperty("deviceId").GetString()!]).TotalSeconds)
+            .Order().ToList();
         Console.WriteLine();
         Console.WriteLine($"(1) silent detection: {count} terminals stop beating (one per store in {count} of {stores} stores)");
         Console.WriteLine($"    threshold {MissedHeartbeats} x {interval} s + {GraceSeconds} s = {threshold:0.0} s, silence checked every {CheckEverySeconds} s");
         Console.WriteLine($"    last heartbeat (publish confirmed) -> DEVICE_SILENT incident-opened event received: detected {latencies.Count}/{count}, "
             + $"p50 {Percentile(latencies, 50):0.00} s, p99 {Percentile(latencies, 99):0.00} s, min {latencies.FirstOrDefault():0.00} s, max {latencies.LastOrDefault():0.00} s; "
             + $"p50 over threshold {Percentile(latencies, 50) - threshold:+0.00;-0.00} s; silences raised for beating terminals: {wrong}");
+        Console.WriteLine($"    server side, last heartbeat received -> incident recorded (API): p50 {Percentile(recorded, 50):0.00} s, p99 {Percentile(recorded, 99):0.00} s");
     }
 
     private static async Task MeasureFaultsAsync(IConnection connection, Fleet fleet, ConcurrentDictionary<(string Device, string Code), long> opened, int count, int rate)

@@ -52,20 +52,22 @@ public sealed partial class AgentQueueConsumer(
     {
         var family = AgentTopology.FamilyOf(handler.Queue);
 
-        // A broker from before partitioning still has the family's single queue: its messages are older
-        // than anything in the partitions, so they go first (up to a head start), then it is removed.
-        var legacy = KeepConsumingAsync(family.Queue, drain: true, stoppingToken);
-        await Task.WhenAny(legacy, Task.Delay(LegacyHeadStart, stoppingToken));
-        await Task.WhenAll([legacy, .. Enumerable.Range(0, settings.Partitions).Select(n => KeepConsumingAsync(family.Partition(n), drain: false, stoppingToken))]);
+        // Queues the broker may still have from before: the family's single queue from before partitioning,
+        // and partitions beyond the configured count. Their messages are older than anything in the
+        // partitions, so they go first (up to a head start), then those queues are removed.
+        var retiring = KeepTryingAsync(family.Queue, ct => RetireAsync(family, ct), stoppingToken);
+        await Task.WhenAny(retiring, Task.Delay(LegacyHeadStart, stoppingToken));
+        await Task.WhenAll([retiring, .. Enumerable.Range(0, settings.Partitions).Select(n => KeepTryingAsync(family.Partition(n), ct => ConsumeAsync(family.Partition(n), ct), stoppingToken))]);
     }
 
-    private async Task KeepConsumingAsync(string queue, bool drain, CancellationToken stoppingToken)
+    /// <summary>Runs the work until it returns or the service stops; reconnects after a failure.</summary>
+    private async Task KeepTryingAsync(string queue, Func<CancellationToken, Task> work, CancellationToken stoppingToken)
     {
         while (!stoppingToken.IsCancellationRequested)
         {
             try
             {
-                await (drain ? DrainLegacyAsync(queue, stoppingToken) : ConsumeAsync(queue, stoppingToken));
+                await work(stoppingToken);
                 return;
             }
             catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
@@ -85,6 +87,28 @@ public sealed partial class AgentQueueConsumer(
                 }
             }
         }
+    }
+
+    private async Task RetireAsync(AgentQueueFamily family, CancellationToken stoppingToken)
+    {
+        List<(string Queue, string Exchange, string Key)> candidates =
+        [
+            (family.Queue, family.Exchange, "#"),
+            .. Enumerable.Range(settings.Partitions, AgentTopology.MaxPartitions - settings.Partitions).Select(n => (family.Partition(n), family.HashExchange, "1")),
+        ];
+        var found = new List<(string Queue, string Exchange, string Key)>();
+        var connection = await connections.GetAsync(stoppingToken);
+        foreach (var candidate in candidates)
+        {
+            // A passive declare of a missing queue closes its channel, so each look gets its own.
+            await using var channel = await connection.CreateChannelAsync(cancellationToken: stoppingToken);
+            if (await CountAsync(channel, candidate.Queue, stoppingToken) is not null)
+            {
+                found.Add(candidate);
+            }
+        }
+
+        await Task.WhenAll(found.Select(r => KeepTryingAsync(r.Queue, ct => DrainAsync(r.Queue, r.Exchange, r.Key, ct), stoppingToken)));
     }
 
     private async Task<IChannel> OpenChannelAsync(CancellationToken cancellationToken)
@@ -125,11 +149,11 @@ public sealed partial class AgentQueueConsumer(
     }
 
     /// <summary>
-    /// Retires the family's pre-partition queue if the broker still has it: unbinds it (new messages
-    /// go to the partitions only), consumes what is left, and deletes it once it is empty and no
-    /// other replica consumes it. Returns at once when there is no such queue.
+    /// Retires a queue that is no longer one of the partitions: unbinds it (new messages go to the
+    /// partitions only), consumes what is left, and deletes it once it is empty and no other replica
+    /// consumes it. Returns at once when there is no such queue.
     /// </summary>
-    private async Task DrainLegacyAsync(string queue, CancellationToken stoppingToken)
+    private async Task DrainAsync(string queue, string exchange, string bindingKey, CancellationToken stoppingToken)
     {
         await using var channel = await OpenChannelAsync(stoppingToken);
         if (await CountAsync(channel, queue, stoppingToken) is null)
@@ -137,7 +161,7 @@ public sealed partial class AgentQueueConsumer(
             return;
         }
 
-        await channel.QueueUnbindAsync(queue, AgentTopology.FamilyOf(handler.Queue).Exchange, "#", cancellationToken: stoppingToken);
+        await channel.QueueUnbindAsync(queue, exchange, bindingKey, cancellationToken: stoppingToken);
         var inbox = await SubscribeAsync(channel, queue, stoppingToken);
         LogDraining(queue);
 
@@ -375,7 +399,7 @@ public sealed partial class AgentQueueConsumer(
     [LoggerMessage(Level = LogLevel.Information, Message = "Consuming {Queue}")]
     private partial void LogConsuming(string queue);
 
-    [LoggerMessage(Level = LogLevel.Warning, Message = "Draining {Queue} from before partitioning; it is no longer bound and is deleted once empty")]
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Draining {Queue}, which is no longer a partition (from before partitioning, or beyond AgentInbox:Partitions); it is unbound and deleted once empty")]
     private partial void LogDraining(string queue);
 
     [LoggerMessage(Level = LogLevel.Information, Message = "Deleted {Queue}: drained, its traffic goes to the partition queues")]

@@ -82,6 +82,56 @@ public sealed class PartitionOrderingTests(TestServers servers) : SystemTest(ser
         await AssertEdgesInOrderAsync(device, 6);
     }
 
+    [Fact]
+    public async Task GivenPartitionsBeyondTheConfiguredCount_WhenIncidentServiceStarts_ThenTheyAreDrainedFirstAndRemoved()
+    {
+        var devices = NewDevices(20, "S39");
+        foreach (var device in devices)
+        {
+            await System.Agent.EnsureRegisteredAsync(device);
+        }
+
+        await System.StopIncidentServicesAsync();
+
+        // As if the replicas had run with 6 partitions before being set to the default 4.
+        var extra = new[] { AgentTopology.Faults.Partition(4), AgentTopology.Faults.Partition(5) };
+        await using (var channel = await System.OpenChannelAsync())
+        {
+            foreach (var queue in extra)
+            {
+                await channel.QueueDeclareAsync(queue, durable: true, exclusive: false, autoDelete: false, arguments: new Dictionary<string, object?> { ["x-queue-type"] = "quorum", ["x-single-active-consumer"] = true });
+                await channel.QueueBindAsync(queue, AgentTopology.Faults.HashExchange, "1");
+            }
+        }
+
+        await Task.WhenAll(devices.Select(d => SendEdgesAsync(d, from: 1, to: 4)));
+        await using (var channel = await System.OpenChannelAsync())
+        {
+            var parked = 0u;
+            foreach (var queue in extra)
+            {
+                parked += (await channel.QueueDeclarePassiveAsync(queue)).MessageCount;
+            }
+
+            Assert.True(parked > 0, "some devices hashed onto the extra partitions");
+        }
+
+        await System.StartIncidentServiceAsync();
+        await WaitForEdgesAsync(devices, 4);
+        foreach (var device in devices)
+        {
+            await AssertEdgesInOrderAsync(device, 4);
+        }
+
+        await Wait.UntilAsync(async () => !await QueueExistsAsync(extra[0]) && !await QueueExistsAsync(extra[1]), TimeSpan.FromSeconds(30), "the extra partitions removed");
+        await Task.WhenAll(devices.Select(d => SendEdgesAsync(d, from: 5, to: 6)));
+        await WaitForEdgesAsync(devices, 6);
+        foreach (var device in devices)
+        {
+            await AssertEdgesInOrderAsync(device, 6);
+        }
+    }
+
     private static List<string> NewDevices(int count, params string[] stores) =>
         [.. Enumerable.Range(0, count).Select(i => Messages.NewDeviceId(stores[i % stores.Length])).Distinct()];
 
