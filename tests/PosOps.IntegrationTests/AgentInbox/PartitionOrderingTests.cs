@@ -21,12 +21,12 @@ public sealed class PartitionOrderingTests(TestServers servers) : SystemTest(ser
     {
         var devices = NewDevices(40, "S31", "S32", "S33", "S34");
 
-        await Task.WhenAll(devices.Select(d => SendEdgesAsync(d, from: 1, to: 6)));
+        await Task.WhenAll(devices.Select(d => SendEdgesAsync(d, from: 1, to: 10)));
 
-        await WaitForEdgesAsync(devices, 6);
+        await WaitForEdgesAsync(devices, 10);
         foreach (var device in devices)
         {
-            await AssertEdgesInOrderAsync(device, 6);
+            await AssertEdgesInOrderAsync(device, 10);
         }
 
         await AssertOneIncidentPerDeviceAsync(devices, "S31", "S32", "S33", "S34");
