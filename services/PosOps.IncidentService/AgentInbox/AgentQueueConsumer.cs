@@ -202,11 +202,25 @@ public sealed partial class AgentQueueConsumer(
             await channel.CloseAsync(stoppingToken);
         }
 
+        // A quorum queue reports a closed consumer gone a moment later, so look a few times. If another
+        // replica still drains it, that one deletes it; an empty, unbound leftover is retried at the next start.
         await using var check = await OpenChannelAsync(stoppingToken);
-        if (await CountAsync(check, queue, stoppingToken) is { Messages: 0, Consumers: 0 })
+        for (var look = 0; look < 10; look++)
         {
-            await check.QueueDeleteAsync(queue, ifUnused: false, ifEmpty: false, cancellationToken: stoppingToken);
-            LogRetired(queue);
+            switch (await CountAsync(check, queue, stoppingToken))
+            {
+                case null:
+                    return;
+                case { Messages: 0, Consumers: 0 }:
+                    await check.QueueDeleteAsync(queue, ifUnused: false, ifEmpty: false, cancellationToken: stoppingToken);
+                    LogRetired(queue);
+                    return;
+                case { Messages: > 0 }:
+                    throw new InvalidOperationException($"{queue} has messages again; draining it once more");
+                default:
+                    await Task.Delay(TimeSpan.FromMilliseconds(300), stoppingToken);
+                    break;
+            }
         }
     }
 
