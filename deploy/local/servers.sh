@@ -436,7 +436,8 @@ rmq_up() {
       "our RabbitMQ already runs on port $REC_AMQP, not $AMQP_PORT; run '$0 down' first"
     if rmq_ready || wait_for "RabbitMQ" rmq_ready "$TIMEOUT" "$(rmq_launcher_ours || rmq_beam_ours)"; then
       log "RabbitMQ already running (pid $(rmq_beam_ours || rmq_launcher_ours), port $AMQP_PORT) - reusing"
-      rmq_enable_plugins   # a node started by an older script may lack one
+      # A node started by an older script may lack one; `plugins` says why if this fails.
+      rmq_enable_plugins 2>/dev/null || log "WARNING: could not enable ${RMQ_PLUGINS[*]} on the running node; run '$0 plugins'"
       return 0
     fi
     tail_log "$RMQ_DIR/log/$NODENAME.log"; die "our RabbitMQ runs but does not answer on $AMQP_PORT/$MGMT_PORT"
@@ -471,8 +472,7 @@ rmq_up() {
 # Enables RMQ_PLUGINS on the running node, online: no restart, connections stay; idempotent.
 # Also records them in the node's enabled_plugins file, so the next start has them.
 rmq_enable_plugins() {
-  as_rmq "$RMQ_SBIN/rabbitmq-plugins" -q enable --online "${RMQ_PLUGINS[@]}" >&2 \
-    || die "could not enable ${RMQ_PLUGINS[*]} on $NODENAME (log: $RMQ_DIR/log)"
+  as_rmq "$RMQ_SBIN/rabbitmq-plugins" -q enable --online "${RMQ_PLUGINS[@]}" >&2
 }
 
 cmd_plugins() {
@@ -480,7 +480,7 @@ cmd_plugins() {
     die "POSOPS_RABBITMQ names your own broker: enable ${RMQ_PLUGINS[*]} there (rabbitmq-plugins enable --online ...)"
   fi
   rmq_running && rmq_ready || die "our RabbitMQ is not running; '$0 up' starts it with the plugins enabled"
-  rmq_enable_plugins
+  rmq_enable_plugins || die "could not enable ${RMQ_PLUGINS[*]} on $NODENAME (log: $RMQ_DIR/log)"
   log "enabled on $NODENAME: ${RMQ_PLUGINS[*]}"
 }
 

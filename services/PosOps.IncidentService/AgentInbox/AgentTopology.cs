@@ -69,7 +69,7 @@ public static class AgentTopology
         {
             await channel.ExchangeDeclareAsync(family.HashExchange, ConsistentHash, durable: true, autoDelete: false, cancellationToken: cancellationToken).ConfigureAwait(false);
         }
-        catch (OperationInterruptedException e) when (e.ShutdownReason?.ReplyCode == 503)
+        catch (OperationInterruptedException e) when (e.ShutdownReason is { ReplyCode: 503 } reason && reason.ReplyText.Contains("exchange type", StringComparison.Ordinal))
         {
             throw new HashPluginMissingException(e);
         }
