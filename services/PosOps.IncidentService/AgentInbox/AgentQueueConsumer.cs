@@ -91,24 +91,27 @@ public sealed partial class AgentQueueConsumer(
 
     private async Task RetireAsync(AgentQueueFamily family, CancellationToken stoppingToken)
     {
-        List<(string Queue, string Exchange, string Key)> candidates =
-        [
-            (family.Queue, family.Exchange, "#"),
-            .. Enumerable.Range(settings.Partitions, AgentTopology.MaxPartitions - settings.Partitions).Select(n => (family.Partition(n), family.HashExchange, "1")),
-        ];
         var found = new List<(string Queue, string Exchange, string Key)>();
-        var connection = await connections.GetAsync(stoppingToken);
-        foreach (var candidate in candidates)
+        if (await ExistsAsync(family.Queue, stoppingToken))
         {
-            // A passive declare of a missing queue closes its channel, so each look gets its own.
-            await using var channel = await connection.CreateChannelAsync(cancellationToken: stoppingToken);
-            if (await CountAsync(channel, candidate.Queue, stoppingToken) is not null)
-            {
-                found.Add(candidate);
-            }
+            found.Add((family.Queue, family.Exchange, "#"));
+        }
+
+        // Partitions were always numbered from 0 up, so the first one missing beyond the count ends the search.
+        for (var n = settings.Partitions; n < AgentTopology.MaxPartitions && await ExistsAsync(family.Partition(n), stoppingToken); n++)
+        {
+            found.Add((family.Partition(n), family.HashExchange, "1"));
         }
 
         await Task.WhenAll(found.Select(r => KeepTryingAsync(r.Queue, ct => DrainAsync(r.Queue, r.Exchange, r.Key, ct), stoppingToken)));
+    }
+
+    private async Task<bool> ExistsAsync(string queue, CancellationToken cancellationToken)
+    {
+        // A passive declare of a missing queue closes its channel, so each look gets its own.
+        var connection = await connections.GetAsync(cancellationToken);
+        await using var channel = await connection.CreateChannelAsync(cancellationToken: cancellationToken);
+        return await CountAsync(channel, queue, cancellationToken) is not null;
     }
 
     private async Task<IChannel> OpenChannelAsync(CancellationToken cancellationToken)
