@@ -5,8 +5,10 @@
 #   deploy/local/servers.sh up      start (or reuse) both servers, print env
 #   deploy/local/servers.sh env     print `export NAME=value` lines
 #   deploy/local/servers.sh status  show what is running (exit 0 only if all up)
+#   deploy/local/servers.sh plugins enable the plugins PosOps needs on our running RabbitMQ,
+#                                   online, without a restart (`up` does it too)
 #   deploy/local/servers.sh down    stop what `up` started (by pid), nothing else
-#   deploy/local/servers.sh rabbitmqctl ARGS | rabbitmq-diagnostics ARGS
+#   deploy/local/servers.sh rabbitmqctl ARGS | rabbitmq-diagnostics ARGS | rabbitmq-plugins ARGS
 #                                   CLI against our node (same user, cookie, epmd)
 #   deploy/local/servers.sh psql ARGS  psql as posops to our PostgreSQL
 #
@@ -49,6 +51,8 @@ RMQ_PID_FILE="$STATE/rabbitmq.pid"     # launcher (rabbitmq-server script) pid
 EPMD_PID_FILE="$STATE/epmd.pid"
 
 TIMEOUT="${POSOPS_START_TIMEOUT:-90}"
+# IncidentService partitions agent traffic through x-consistent-hash exchanges (ships with RabbitMQ).
+RMQ_PLUGINS=(rabbitmq_management rabbitmq_consistent_hash_exchange)
 DB_USER=posops DB_PASS=posops DB_NAME=posops
 MQ_USER=posops MQ_PASS=posops
 
@@ -400,7 +404,7 @@ default_permissions.write = .*
 loopback_users = none
 log.file.level = info
 EOF
-  echo '[rabbitmq_management,rabbitmq_consistent_hash_exchange].' >"$RMQ_DIR/enabled_plugins"
+  (IFS=,; echo "[${RMQ_PLUGINS[*]}].") >"$RMQ_DIR/enabled_plugins"
   : >"$RMQ_DIR/rabbitmq-env.conf"   # keeps /etc/rabbitmq/rabbitmq-env.conf out
   if [ ! -s "$RMQ_DIR/.erlang.cookie" ]; then
     # server and CLI both run with HOME=$RMQ_DIR, so they share this cookie
@@ -432,6 +436,8 @@ rmq_up() {
       "our RabbitMQ already runs on port $REC_AMQP, not $AMQP_PORT; run '$0 down' first"
     if rmq_ready || wait_for "RabbitMQ" rmq_ready "$TIMEOUT" "$(rmq_launcher_ours || rmq_beam_ours)"; then
       log "RabbitMQ already running (pid $(rmq_beam_ours || rmq_launcher_ours), port $AMQP_PORT) - reusing"
+      # A node started by an older script may lack one; `plugins` says why if this fails.
+      rmq_enable_plugins 2>/dev/null || log "WARNING: could not enable ${RMQ_PLUGINS[*]} on the running node; run '$0 plugins'"
       return 0
     fi
     tail_log "$RMQ_DIR/log/$NODENAME.log"; die "our RabbitMQ runs but does not answer on $AMQP_PORT/$MGMT_PORT"
@@ -461,6 +467,21 @@ rmq_up() {
     rm -f "$RMQ_PID_FILE"
     die "RabbitMQ failed to start (logs: $RMQ_DIR/log, $RMQ_CONSOLE_LOG)"
   fi
+}
+
+# Enables RMQ_PLUGINS on the running node, online: no restart, connections stay; idempotent.
+# Also records them in the node's enabled_plugins file, so the next start has them.
+rmq_enable_plugins() {
+  as_rmq "$RMQ_SBIN/rabbitmq-plugins" -q enable --online "${RMQ_PLUGINS[@]}" >&2
+}
+
+cmd_plugins() {
+  if rmq_external; then
+    die "POSOPS_RABBITMQ names your own broker: enable ${RMQ_PLUGINS[*]} there (rabbitmq-plugins enable --online ...)"
+  fi
+  rmq_running && rmq_ready || die "our RabbitMQ is not running; '$0 up' starts it with the plugins enabled"
+  rmq_enable_plugins || die "could not enable ${RMQ_PLUGINS[*]} on $NODENAME (log: $RMQ_DIR/log)"
+  log "enabled on $NODENAME: ${RMQ_PLUGINS[*]}"
 }
 
 rmq_down() {
@@ -559,7 +580,7 @@ cmd_status() {
   return $ok
 }
 
-usage() { echo "usage: $0 up|down|env|status|rabbitmqctl ARGS|rabbitmq-diagnostics ARGS|psql ARGS" >&2; exit 2; }
+usage() { echo "usage: $0 up|down|env|status|plugins|rabbitmqctl ARGS|rabbitmq-diagnostics ARGS|rabbitmq-plugins ARGS|psql ARGS" >&2; exit 2; }
 
 [ $# -ge 1 ] || usage
 load_ports
@@ -568,6 +589,7 @@ case "$1" in
   down)   cmd_down ;;
   env)    print_env ;;
   status) cmd_status ;;
+  plugins) cmd_plugins ;;
   rabbitmqctl|rabbitmq-diagnostics|rabbitmq-plugins)
           tool="$1"; shift; as_rmq "$RMQ_SBIN/$tool" "$@" ;;
   psql)   shift; PGPASSWORD="$DB_PASS" psql -h 127.0.0.1 -p "$PG_PORT" -U "$DB_USER" "$@" ;;

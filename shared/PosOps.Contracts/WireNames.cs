@@ -18,16 +18,28 @@ public static class WireNames
     /// <summary>Topic exchange for commands to agents; routing key = device id. Each agent binds its own queue.</summary>
     public const string CommandExchange = "posops.agent.commands";
 
-    /// <summary>IncidentService's queue for offline-transaction uploads: quorum.</summary>
+    /// <summary>
+    /// IncidentService's offline-transaction queues: quorum partitions <c>{this}.0</c> … <c>{this}.{N-1}</c>
+    /// (see <see cref="FaultQueue"/>). Agents never publish to them.
+    /// </summary>
     public const string TransactionsQueue = "posops.incidents.transactions";
 
     /// <summary>Header with the message's HMAC-SHA256 signature (base64) over device id, sequence and body.</summary>
     public const string SignatureHeader = "x-posops-signature";
 
-    /// <summary>IncidentService's heartbeat queue: classic, length-limited (the next heartbeat corrects a lost one).</summary>
+    /// <summary>
+    /// IncidentService's heartbeat queues: classic, length-limited partitions <c>{this}.0</c> … <c>{this}.{N-1}</c>
+    /// (the next heartbeat corrects a lost one; see <see cref="FaultQueue"/>).
+    /// </summary>
     public const string HeartbeatQueue = "posops.incidents.heartbeat";
 
-    /// <summary>IncidentService's fault queue: quorum, so faults survive a broker node loss.</summary>
+    /// <summary>
+    /// IncidentService's fault queues: quorum (faults survive a broker node loss) partitions <c>{this}.0</c> …
+    /// <c>{this}.{N-1}</c> behind the x-consistent-hash exchange <c>{this}.partitions</c>, which is bound to the
+    /// agents' exchange with "#" and hashes the routing key (device id), so one device always lands in one
+    /// partition; each partition has a single active consumer across IncidentService replicas. Before
+    /// partitioning this was a single queue of this name; IncidentService drains and removes it.
+    /// </summary>
     public const string FaultQueue = "posops.incidents.fault";
 
     /// <summary>Where rejected agent messages go, with the reason in the <see cref="ReasonHeader"/> header.</summary>
@@ -36,7 +48,7 @@ public static class WireNames
     /// <summary>Header that names why a message was rejected.</summary>
     public const string ReasonHeader = "x-posops-reason";
 
-    /// <summary>Header that names the queue a rejected message was consumed from.</summary>
+    /// <summary>Header that names the queue family (<see cref="FaultQueue"/>, <see cref="HeartbeatQueue"/>, <see cref="TransactionsQueue"/>) a rejected message was consumed from.</summary>
     public const string SourceQueueHeader = "x-posops-source-queue";
 
     /// <summary>Exchange of integration events for <c>IncidentOpened</c>.</summary>

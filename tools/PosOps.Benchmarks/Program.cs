@@ -19,9 +19,10 @@ using RabbitMQ.Client;
 //   dotnet run -c Release --project tools/PosOps.Benchmarks -- outbox [messages=20000] [devices=100]
 var mode = args.FirstOrDefault() ?? "outbox";
 if (mode == "notify") { return await PosOps.Benchmarks.NotifyBenchmark.RunAsync(args); }
+if (mode == "incidents") { return await PosOps.Benchmarks.IncidentLatencyBenchmark.RunAsync(args[1..]); }
 if (mode != "outbox")
 {
-    Console.Error.WriteLine("usage: PosOps.Benchmarks outbox [messages] [devices]");
+    Console.Error.WriteLine("usage: PosOps.Benchmarks outbox [messages] [devices] | notify [rate] [seconds] | incidents [terminals] [silent] [faults] [faultsPerSecond] [intervalSeconds]");
     return 2;
 }
 

@@ -16,8 +16,15 @@ public sealed class AgentInboxOptions : IValidatedOptions
     /// <summary>Bodies larger than this are rejected unread.</summary>
     public int MaxBodyBytes { get; set; } = 1024 * 1024;
 
-    /// <summary>Heartbeat queue cap; the oldest are dropped first, since the next heartbeat corrects them.</summary>
-    public int HeartbeatQueueMaxLength { get; set; } = 200_000;
+    /// <summary>
+    /// Partition queues per kind of agent traffic (fault, heartbeat, transactions). A device's messages
+    /// always land in the same partition, which has one active consumer across all replicas, so they
+    /// take effect in the order sent. Every replica must use the same number (see README, "Ordering").
+    /// </summary>
+    public int Partitions { get; set; } = 4;
+
+    /// <summary>Cap of each heartbeat partition queue; the oldest are dropped first, since the next heartbeat corrects them.</summary>
+    public int HeartbeatQueueMaxLength { get; set; } = 50_000;
 
     public IEnumerable<string> Validate()
     {
@@ -34,6 +41,11 @@ public sealed class AgentInboxOptions : IValidatedOptions
         if (MaxBodyBytes is < 1024 or > 4 * 1024 * 1024)
         {
             yield return $"MaxBodyBytes must be 1024-4194304, got {MaxBodyBytes}";
+        }
+
+        if (Partitions is < 1 or > AgentTopology.MaxPartitions)
+        {
+            yield return $"Partitions must be 1-{AgentTopology.MaxPartitions}, got {Partitions}";
         }
 
         if (HeartbeatQueueMaxLength < 1000)

@@ -42,13 +42,33 @@ public sealed partial class AgentQueueConsumer(
 
     private sealed record Delivery(ulong Tag, byte[] Body, string? Type, string? MessageId, string? Signature);
 
+    /// <summary>How long the partitions wait for a pre-partition queue to drain before they start anyway.</summary>
+    private static readonly TimeSpan LegacyHeadStart = TimeSpan.FromSeconds(30);
+
+    /// <summary>How long a draining queue stays quiet before it is checked for being empty.</summary>
+    private static readonly TimeSpan DrainIdle = TimeSpan.FromSeconds(1);
+
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
+    {
+        var family = AgentTopology.FamilyOf(handler.Queue);
+
+        // Queues the broker may still have from before: the family's single queue from before partitioning,
+        // and partitions beyond the configured count. Their messages are older than anything in the
+        // partitions, so they go first (up to a head start), then those queues are removed.
+        var retiring = KeepTryingAsync(family.Queue, ct => RetireAsync(family, ct), stoppingToken);
+        await Task.WhenAny(retiring, Task.Delay(LegacyHeadStart, stoppingToken));
+        await Task.WhenAll([retiring, .. Enumerable.Range(0, settings.Partitions).Select(n => KeepTryingAsync(family.Partition(n), ct => ConsumeAsync(family.Partition(n), ct), stoppingToken))]);
+    }
+
+    /// <summary>Runs the work until it returns or the service stops; reconnects after a failure.</summary>
+    private async Task KeepTryingAsync(string queue, Func<CancellationToken, Task> work, CancellationToken stoppingToken)
     {
         while (!stoppingToken.IsCancellationRequested)
         {
             try
             {
-                await ConsumeAsync(stoppingToken);
+                await work(stoppingToken);
+                return;
             }
             catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
             {
@@ -56,23 +76,174 @@ public sealed partial class AgentQueueConsumer(
             }
             catch (Exception e)
             {
-                LogConsumerRestart(handler.Queue, e.Message, e);
-                await Task.Delay(TimeSpan.FromSeconds(2), stoppingToken);
+                LogConsumerRestart(queue, e.Message, e);
+                try
+                {
+                    await Task.Delay(TimeSpan.FromSeconds(2), stoppingToken);
+                }
+                catch (OperationCanceledException)
+                {
+                    return;
+                }
             }
         }
     }
 
-    private async Task ConsumeAsync(CancellationToken stoppingToken)
+    private async Task RetireAsync(AgentQueueFamily family, CancellationToken stoppingToken)
     {
-        var connection = await connections.GetAsync(stoppingToken);
-        await using var channel = await connection.CreateChannelAsync(
-            new CreateChannelOptions(publisherConfirmationsEnabled: true, publisherConfirmationTrackingEnabled: true),
-            stoppingToken);
-        await AgentTopology.DeclareAsync(channel, settings, stoppingToken);
-        await channel.BasicQosAsync(0, (ushort)Math.Min(settings.BatchSize, ushort.MaxValue), global: false, stoppingToken);
+        var found = new List<(string Queue, string Exchange, string Key)>();
+        if (await ExistsAsync(family.Queue, stoppingToken))
+        {
+            found.Add((family.Queue, family.Exchange, "#"));
+        }
 
+        // Partitions were always numbered from 0 up, so the first one missing beyond the count ends the search.
+        for (var n = settings.Partitions; n < AgentTopology.MaxPartitions && await ExistsAsync(family.Partition(n), stoppingToken); n++)
+        {
+            found.Add((family.Partition(n), family.HashExchange, "1"));
+        }
+
+        await Task.WhenAll(found.Select(r => KeepTryingAsync(r.Queue, ct => DrainAsync(r.Queue, r.Exchange, r.Key, ct), stoppingToken)));
+    }
+
+    private async Task<bool> ExistsAsync(string queue, CancellationToken cancellationToken)
+    {
+        // A passive declare of a missing queue closes its channel, so each look gets its own.
+        var connection = await connections.GetAsync(cancellationToken);
+        await using var channel = await connection.CreateChannelAsync(cancellationToken: cancellationToken);
+        return await CountAsync(channel, queue, cancellationToken) is not null;
+    }
+
+    private async Task<IChannel> OpenChannelAsync(CancellationToken cancellationToken)
+    {
+        var connection = await connections.GetAsync(cancellationToken);
+        var channel = await connection.CreateChannelAsync(
+            new CreateChannelOptions(publisherConfirmationsEnabled: true, publisherConfirmationTrackingEnabled: true),
+            cancellationToken);
+        try
+        {
+            await AgentTopology.DeclareAsync(channel, AgentTopology.FamilyOf(handler.Queue), settings, cancellationToken);
+            await channel.BasicQosAsync(0, (ushort)Math.Min(settings.BatchSize, ushort.MaxValue), global: false, cancellationToken);
+            return channel;
+        }
+        catch
+        {
+            await channel.DisposeAsync();
+            throw;
+        }
+    }
+
+    /// <summary>Consumes one partition until the service stops; throws when the channel closes (the caller reconnects).</summary>
+    private async Task ConsumeAsync(string queue, CancellationToken stoppingToken)
+    {
+        await using var channel = await OpenChannelAsync(stoppingToken);
+        var inbox = await SubscribeAsync(channel, queue, stoppingToken);
+        LogConsuming(queue);
+
+        var batch = new List<Delivery>(settings.BatchSize);
+        while (await inbox.Reader.WaitToReadAsync(stoppingToken))
+        {
+            batch.Clear();
+            await FillBatchAsync(inbox.Reader, batch, stoppingToken);
+            await ProcessAsync(channel, queue, batch, stoppingToken);
+        }
+
+        throw new InvalidOperationException($"channel for {queue} closed");
+    }
+
+    /// <summary>
+    /// Retires a queue that is no longer one of the partitions: unbinds it (new messages go to the
+    /// partitions only), consumes what is left, and deletes it once it is empty and no other replica
+    /// consumes it. Returns at once when there is no such queue.
+    /// </summary>
+    private async Task DrainAsync(string queue, string exchange, string bindingKey, CancellationToken stoppingToken)
+    {
+        await using var channel = await OpenChannelAsync(stoppingToken);
+        if (await CountAsync(channel, queue, stoppingToken) is null)
+        {
+            return;
+        }
+
+        await channel.QueueUnbindAsync(queue, exchange, bindingKey, cancellationToken: stoppingToken);
+        var inbox = await SubscribeAsync(channel, queue, stoppingToken);
+        LogDraining(queue);
+
+        var batch = new List<Delivery>(settings.BatchSize);
+        while (true)
+        {
+            using (var idle = CancellationTokenSource.CreateLinkedTokenSource(stoppingToken))
+            {
+                idle.CancelAfter(DrainIdle);
+                try
+                {
+                    if (!await inbox.Reader.WaitToReadAsync(idle.Token))
+                    {
+                        throw new InvalidOperationException($"channel for {queue} closed");
+                    }
+
+                    batch.Clear();
+                    await FillBatchAsync(inbox.Reader, batch, stoppingToken);
+                    await ProcessAsync(channel, queue, batch, stoppingToken);
+                    continue;
+                }
+                catch (OperationCanceledException) when (!stoppingToken.IsCancellationRequested)
+                {
+                    // Quiet for a while: see whether anything is left.
+                }
+            }
+
+            var left = await CountAsync(channel, queue, stoppingToken);
+            if (left is null or { Messages: 0 })
+            {
+                break;
+            }
+        }
+
+        // Everything this channel took is acknowledged; a message another replica still holds keeps it as a consumer.
+        if (channel.IsOpen)
+        {
+            await channel.CloseAsync(stoppingToken);
+        }
+
+        // A quorum queue reports a closed consumer gone a moment later, so look a few times. If another
+        // replica still drains it, that one deletes it; an empty, unbound leftover is retried at the next start.
+        await using var check = await OpenChannelAsync(stoppingToken);
+        for (var look = 0; look < 10; look++)
+        {
+            switch (await CountAsync(check, queue, stoppingToken))
+            {
+                case null:
+                    return;
+                case { Messages: 0, Consumers: 0 }:
+                    await check.QueueDeleteAsync(queue, ifUnused: false, ifEmpty: false, cancellationToken: stoppingToken);
+                    LogRetired(queue);
+                    return;
+                case { Messages: > 0 }:
+                    throw new InvalidOperationException($"{queue} has messages again; draining it once more");
+                default:
+                    await Task.Delay(TimeSpan.FromMilliseconds(300), stoppingToken);
+                    break;
+            }
+        }
+    }
+
+    /// <summary>Ready messages and consumers of a queue, or null when it does not exist (which closes the channel).</summary>
+    private static async Task<(uint Messages, uint Consumers)?> CountAsync(IChannel channel, string queue, CancellationToken cancellationToken)
+    {
+        try
+        {
+            var ok = await channel.QueueDeclarePassiveAsync(queue, cancellationToken);
+            return (ok.MessageCount, ok.ConsumerCount);
+        }
+        catch (RabbitMQ.Client.Exceptions.OperationInterruptedException e) when (e.ShutdownReason?.ReplyCode == 404)
+        {
+            return null;
+        }
+    }
+
+    private static async Task<Channel<Delivery>> SubscribeAsync(IChannel channel, string queue, CancellationToken cancellationToken)
+    {
         var inbox = Channel.CreateUnbounded<Delivery>(new UnboundedChannelOptions { SingleReader = true, SingleWriter = true });
-        using var closed = CancellationTokenSource.CreateLinkedTokenSource(stoppingToken);
         channel.ChannelShutdownAsync += (_, _) =>
         {
             inbox.Writer.TryComplete();
@@ -86,18 +257,15 @@ public sealed partial class AgentQueueConsumer(
             inbox.Writer.TryWrite(new Delivery(ea.DeliveryTag, ea.Body.ToArray(), ea.BasicProperties.Type, ea.BasicProperties.MessageId, HeaderText(ea.BasicProperties, WireNames.SignatureHeader)));
             return Task.CompletedTask;
         };
-        await channel.BasicConsumeAsync(handler.Queue, autoAck: false, consumer, stoppingToken);
-        LogConsuming(handler.Queue);
 
-        var batch = new List<Delivery>(settings.BatchSize);
-        while (await inbox.Reader.WaitToReadAsync(stoppingToken))
+        // The broker cancels the consumer when the queue is deleted (e.g. by another replica retiring it).
+        consumer.UnregisteredAsync += (_, _) =>
         {
-            batch.Clear();
-            await FillBatchAsync(inbox.Reader, batch, stoppingToken);
-            await ProcessAsync(channel, batch, stoppingToken);
-        }
-
-        throw new InvalidOperationException($"channel for {handler.Queue} closed");
+            inbox.Writer.TryComplete();
+            return Task.CompletedTask;
+        };
+        await channel.BasicConsumeAsync(queue, autoAck: false, consumer, cancellationToken);
+        return inbox;
     }
 
     private async Task FillBatchAsync(ChannelReader<Delivery> reader, List<Delivery> batch, CancellationToken cancellationToken)
@@ -133,7 +301,7 @@ public sealed partial class AgentQueueConsumer(
         }
     }
 
-    private async Task ProcessAsync(IChannel channel, List<Delivery> batch, CancellationToken cancellationToken)
+    private async Task ProcessAsync(IChannel channel, string queue, List<Delivery> batch, CancellationToken cancellationToken)
     {
         var readable = new List<(Delivery Delivery, IAgentMessage Message)>(batch.Count);
         foreach (var delivery in batch)
@@ -141,7 +309,7 @@ public sealed partial class AgentQueueConsumer(
             var read = AgentMessageReader.Read(delivery.Body, delivery.Type, handler.AcceptedTypes, settings.MaxBodyBytes);
             if (read.Message is null)
             {
-                await RejectAsync(channel, delivery, read.Rejection!, cancellationToken);
+                await RejectAsync(channel, queue, delivery, read.Rejection!, cancellationToken);
             }
             else
             {
@@ -155,7 +323,7 @@ public sealed partial class AgentQueueConsumer(
         {
             if (verdicts[i] is { } distrust)
             {
-                await RejectAsync(channel, readable[i].Delivery, distrust, cancellationToken);
+                await RejectAsync(channel, queue, readable[i].Delivery, distrust, cancellationToken);
             }
             else
             {
@@ -173,7 +341,7 @@ public sealed partial class AgentQueueConsumer(
         catch (Exception e) when (!IsTransient(e) && accepted.Count > 1)
         {
             // One bad message must not hold up the others: retry one by one and isolate it.
-            LogBatchIsolating(handler.Queue, accepted.Count, e.Message);
+            LogBatchIsolating(queue, accepted.Count, e.Message);
             foreach (var (delivery, message) in accepted)
             {
                 try
@@ -182,13 +350,13 @@ public sealed partial class AgentQueueConsumer(
                 }
                 catch (Exception single) when (!IsTransient(single))
                 {
-                    await RejectAsync(channel, delivery, $"processing failed: {single.GetType().Name}: {single.Message}", cancellationToken);
+                    await RejectAsync(channel, queue, delivery, $"processing failed: {single.GetType().Name}: {single.Message}", cancellationToken);
                 }
             }
         }
         catch (Exception e) when (!IsTransient(e))
         {
-            await RejectAsync(channel, accepted[0].Delivery, $"processing failed: {e.GetType().Name}: {e.Message}", cancellationToken);
+            await RejectAsync(channel, queue, accepted[0].Delivery, $"processing failed: {e.GetType().Name}: {e.Message}", cancellationToken);
         }
 
         // Everything up to the last tag is either committed or parked in the error queue.
@@ -202,7 +370,7 @@ public sealed partial class AgentQueueConsumer(
         metrics.Handled(handler.Queue, accepted.Count);
     }
 
-    private async Task RejectAsync(IChannel channel, Delivery delivery, string reason, CancellationToken cancellationToken)
+    private async Task RejectAsync(IChannel channel, string queue, Delivery delivery, string reason, CancellationToken cancellationToken)
     {
         var properties = new BasicProperties
         {
@@ -213,12 +381,13 @@ public sealed partial class AgentQueueConsumer(
             Headers = new Dictionary<string, object?>
             {
                 [WireNames.ReasonHeader] = reason,
+                // The family's name (stable on the wire, whatever the partition count); the log names the partition.
                 [WireNames.SourceQueueHeader] = handler.Queue,
             },
         };
         await channel.BasicPublishAsync(string.Empty, WireNames.AgentErrorQueue, mandatory: true, properties, delivery.Body, cancellationToken);
         metrics.Rejected(handler.Queue);
-        LogRejected(handler.Queue, delivery.MessageId, reason);
+        LogRejected(queue, delivery.MessageId, reason);
     }
 
     private static string? HeaderText(IReadOnlyBasicProperties properties, string name) =>
@@ -246,6 +415,12 @@ public sealed partial class AgentQueueConsumer(
 
     [LoggerMessage(Level = LogLevel.Information, Message = "Consuming {Queue}")]
     private partial void LogConsuming(string queue);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Draining {Queue}, which is no longer a partition (from before partitioning, or beyond AgentInbox:Partitions); it is unbound and deleted once empty")]
+    private partial void LogDraining(string queue);
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "Deleted {Queue}: drained, its traffic goes to the partition queues")]
+    private partial void LogRetired(string queue);
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "Consumer of {Queue} restarts after: {Reason}")]
     private partial void LogConsumerRestart(string queue, string reason, Exception exception);

@@ -5,7 +5,8 @@ namespace PosOps.IncidentService.AgentInbox;
 
 /// <summary>
 /// Declares the agent queues before the service reports started, so nothing an agent publishes after
-/// that point can go unrouted. If the broker is away at start-up the consumers declare it later.
+/// that point can go unrouted. If the broker is away at start-up the consumers declare it later; a
+/// broker without the consistent-hash plugin stops the start with the fix in the message.
 /// </summary>
 public sealed partial class AgentTopologyInitializer(
     AmqpConnectionProvider connections, IOptions<AgentInboxOptions> options, ILogger<AgentTopologyInitializer> logger) : IHostedService
@@ -18,7 +19,7 @@ public sealed partial class AgentTopologyInitializer(
             await using var channel = await connection.CreateChannelAsync(cancellationToken: cancellationToken);
             await AgentTopology.DeclareAsync(channel, options.Value, cancellationToken);
         }
-        catch (Exception e) when (e is not OperationCanceledException)
+        catch (Exception e) when (e is not OperationCanceledException and not HashPluginMissingException)
         {
             LogDeferred(e.Message);
         }

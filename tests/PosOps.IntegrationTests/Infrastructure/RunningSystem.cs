@@ -81,6 +81,24 @@ public sealed class RunningSystem : IAsyncDisposable
         return app;
     }
 
+    /// <summary>Stops one IncidentService host; the API client moves to a remaining one.</summary>
+    public async Task StopIncidentServiceAsync(WebApplication app)
+    {
+        ArgumentNullException.ThrowIfNull(app);
+        incidentServices.Remove(app);
+        await app.StopAsync();
+        await app.DisposeAsync();
+        if (incidentServices.FirstOrDefault() is { } other)
+        {
+            var old = Api;
+            Api = new HttpClient { BaseAddress = new Uri(other.Urls.First()) };
+            old.Dispose();
+        }
+    }
+
+    /// <summary>Every running IncidentService host, oldest first.</summary>
+    public IReadOnlyList<WebApplication> IncidentServiceHosts => incidentServices;
+
     public async Task StopIncidentServicesAsync()
     {
         foreach (var app in incidentServices)

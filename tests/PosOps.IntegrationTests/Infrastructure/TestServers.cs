@@ -1,5 +1,6 @@
 using System.Diagnostics;
 using System.Net.Sockets;
+using System.Text;
 using Testcontainers.PostgreSql;
 using Testcontainers.RabbitMq;
 
@@ -29,7 +30,10 @@ public sealed class TestServers : IAsyncLifetime
         if (DockerEngineAnswers())
         {
             postgres = new PostgreSqlBuilder("postgres:16").Build();
-            rabbit = new RabbitMqBuilder("rabbitmq:3.13-management").WithPortBinding(15672, true).Build();
+            // IncidentService partitions agent traffic through x-consistent-hash exchanges: the image ships the plugin, off.
+            rabbit = new RabbitMqBuilder("rabbitmq:3.13-management").WithPortBinding(15672, true)
+                .WithResourceMapping(Encoding.UTF8.GetBytes("[rabbitmq_management,rabbitmq_consistent_hash_exchange]."), "/etc/rabbitmq/enabled_plugins")
+                .Build();
             await Task.WhenAll(postgres.StartAsync(), rabbit.StartAsync());
             PostgresConnectionString = postgres.GetConnectionString();
             RabbitMqUri = rabbit.GetConnectionString();
