@@ -85,6 +85,9 @@ public sealed class StoreOutageTests(TestServers servers) : SystemTest(servers)
         Assert.Equal(("network", 4, "east"), (storeAlert.GetProperty("cause").GetString(), storeAlert.GetProperty("storeTerminals").GetInt32(), storeAlert.GetProperty("region").GetString()));
         Assert.All(published.Where(e => e.Exchange == WireNames.IncidentOpenedExchange), e => Assert.Equal(storeIncidentId, e.Body.GetProperty("heldBackBy").GetGuid()));
 
+        // What ops heard: one alert, for the store.
+        await System.Webhook.WaitForAsync(w => !w.Failed && Kind(w) == "store.outage.detected");
+
         // The WiFi comes back: the incidents resolve, then verify after the follow-up window; the store incident too.
         foreach (var terminal in out_)
         {
@@ -96,7 +99,11 @@ public sealed class StoreOutageTests(TestServers servers) : SystemTest(servers)
             TimeSpan.FromSeconds(30), "the store incident verified");
         var store = await System.GetJsonAsync($"/api/incidents/{storeIncidentId}");
         Assert.Equal("restart-router", store.GetProperty("steps")[0].GetProperty("stepId").GetString());
+        Assert.Single(System.Webhook.Received, w => !w.Failed && Kind(w) == "store.outage.detected");
+        Assert.DoesNotContain(System.Webhook.Received, w => w.Json.TryGetProperty("deviceId", out var d) && out_.Contains(d.GetString()!));
     }
+
+    private static string? Kind(ReceivedWebhook webhook) => webhook.Json.TryGetProperty("kind", out var kind) ? kind.GetString() : null;
 
     private async Task<List<JsonElement>> DeviceIncidentsAsync() =>
         [.. (await System.GetJsonAsync($"/api/incidents?storeId={Store}")).EnumerateArray().Where(i => i.GetProperty("faultCode").GetString() == "WIFI_DOWN")];
