@@ -1,11 +1,13 @@
 using PosOps.IncidentService.AgentInbox;
 using PosOps.IncidentService.Api;
+using PosOps.IncidentService.Audit;
 using PosOps.IncidentService.Incidents;
 using PosOps.IncidentService.Liveness;
 using PosOps.IncidentService.OfflineTransactions;
 using PosOps.IncidentService.Publishing;
 using PosOps.IncidentService.Registry;
 using PosOps.IncidentService.Remediation;
+using PosOps.IncidentService.Security;
 using PosOps.IncidentService.Timers;
 using PosOps.ServiceDefaults;
 
@@ -32,6 +34,9 @@ public static class IncidentServiceApp
         builder.AddOfflineTransactions();
         builder.AddTimers();
         builder.AddPublishing();
+        builder.AddSecurity();
+        builder.AddAudit();
+        builder.AddApiDocument();
         builder.Services.AddSingleton(TimeProvider.System);
         builder.Services.AddProblemDetails();
         builder.Services.ConfigureHttpJsonOptions(o => PosOps.Contracts.WireJson.Apply(o.SerializerOptions));
@@ -44,7 +49,9 @@ public static class IncidentServiceApp
         app.MapIncidentsApi();
         app.MapIncidentActionsApi();
         app.MapDevicesApi();
-        app.MapCommandsApi();
+        app.MapGroup("").RequireAuthorization(Policies.Act).AddEndpointFilter<DeviceScopeFilter>().MapCommandsApi();
+        app.MapAuditApi();
+        app.MapApiDocument();
         return app;
     }
 }
