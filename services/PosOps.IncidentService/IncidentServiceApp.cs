@@ -45,6 +45,7 @@ public static class IncidentServiceApp
         var app = builder.Build();
         app.UseExceptionHandler();
         app.UseStatusCodePages();
+        app.UseSecurity();
         app.MapDefaultEndpoints();
         app.MapIncidentsApi();
         app.MapIncidentActionsApi();
