@@ -2,7 +2,9 @@ using PosOps.IncidentService.AgentInbox;
 using PosOps.IncidentService.Api;
 using PosOps.IncidentService.Audit;
 using PosOps.IncidentService.Incidents;
+using PosOps.IncidentService.LiveFeed;
 using PosOps.IncidentService.Liveness;
+using PosOps.IncidentService.Observability;
 using PosOps.IncidentService.OfflineTransactions;
 using PosOps.IncidentService.Publishing;
 using PosOps.IncidentService.Registry;
@@ -36,6 +38,8 @@ public static class IncidentServiceApp
         builder.AddPublishing();
         builder.AddSecurity();
         builder.AddAudit();
+        builder.AddLiveFeed();
+        builder.AddObservability();
         builder.AddApiDocument();
         builder.Services.AddSingleton(TimeProvider.System);
         builder.Services.AddProblemDetails();
@@ -52,6 +56,8 @@ public static class IncidentServiceApp
         app.MapDevicesApi();
         app.MapGroup("").RequireAuthorization(Policies.Act).AddEndpointFilter<DeviceScopeFilter>().MapCommandsApi();
         app.MapAuditApi();
+        app.MapStatsApi();
+        app.MapStreamApi();
         app.MapApiDocument();
         return app;
     }
