@@ -57,4 +57,21 @@ public sealed class LiveAndMetricsTests(TestServers servers) : SystemTest(server
         Assert.Equal(HttpStatusCode.OK, notifications.StatusCode);
         Assert.Contains("# TYPE", await notifications.Content.ReadAsStringAsync(), StringComparison.Ordinal);
     }
+
+    [Fact]
+    public async Task GivenTheService_WhenItsOpenApiDocumentIsFetchedAnonymously_ThenItDescribesTheRoutesAndBothWaysToAuthenticate()
+    {
+        using var anonymous = new HttpClient { BaseAddress = System.Api.BaseAddress };
+        var document = System.Text.Json.JsonDocument.Parse(await anonymous.GetStringAsync("/openapi/v1.json")).RootElement;
+
+        var paths = document.GetProperty("paths").EnumerateObject().Select(p => p.Name).ToList();
+        Assert.Contains("/api/devices/{id}/state", paths);
+        Assert.Contains("/api/devices/{id}/verify", paths);
+        Assert.Contains("/api/stores/{id}/export", paths);
+        Assert.Contains("/api/stream", paths);
+        var schemes = document.GetProperty("components").GetProperty("securitySchemes");
+        Assert.Equal("X-Api-Key", schemes.GetProperty("ApiKey").GetProperty("name").GetString());
+        Assert.Equal("bearer", schemes.GetProperty("Bearer").GetProperty("scheme").GetString());
+        Assert.Equal(HttpStatusCode.OK, (await anonymous.GetAsync("/scalar")).StatusCode);
+    }
 }
