@@ -11,8 +11,10 @@ namespace PosOps.IncidentService.Audit;
 /// <summary>
 /// The hash chain lives in the database: an AFTER INSERT trigger on mt_events writes
 /// event_hashes(stream_id, version, hash) in the appending transaction, whatever the writer
-/// (device, store or platform streams, any Marten append mode). Registered as Marten extended
-/// schema objects so it is created and migrated with the rest of the schema.
+/// (device, store or platform streams, any Marten append mode). Created and migrated by Marten with
+/// the rest of the schema: table and functions as extended schema objects, the trigger as a feature
+/// of its own so it comes after the event tables. Streams written before the trigger existed have no
+/// hashes and verify reports that at their first version.
 /// </summary>
 public static class HashChainSchema
 {
