@@ -3,6 +3,10 @@ using System.Net.Http.Json;
 using System.Globalization;
 using System.Text;
 using System.Text.Json;
+using Microsoft.AspNetCore.Authorization;
+using Microsoft.AspNetCore.Http;
+using Microsoft.AspNetCore.Routing;
+using Microsoft.Extensions.DependencyInjection;
 using Microsoft.IdentityModel.JsonWebTokens;
 using Microsoft.IdentityModel.Tokens;
 
@@ -132,6 +136,22 @@ public sealed class RoleMatrixTests(TestServers servers) : SystemTest(servers)
         Assert.Equal(HttpStatusCode.NotFound, await BearerAsync(ops, $"/api/devices/{outside}/events"));
         Assert.Equal(HttpStatusCode.Unauthorized, await BearerAsync(Token("some-other-key-that-is-32-bytes-long!!", "admin", "mallory", null, DateTime.UtcNow.AddMinutes(5)), "/api/incidents"));
         Assert.Equal(HttpStatusCode.Unauthorized, await BearerAsync(Token(SigningKey, "admin", "late", null, DateTime.UtcNow.AddMinutes(-5)), "/api/incidents"));
+    }
+
+    [Fact]
+    public void GivenEveryMappedEndpoint_ThenEachNamesItsPolicyOrSaysItIsAnonymous()
+    {
+        // The fallback only asks for an authenticated user, which would let an auditor write: every endpoint
+        // must choose (Policies.Read / Act / Audit / Admin, or AllowAnonymous).
+        var endpoints = System.IncidentService.Services.GetRequiredService<EndpointDataSource>().Endpoints.OfType<RouteEndpoint>().ToList();
+        var undecided = endpoints
+            .Where(e => e.Metadata.GetMetadata<IAllowAnonymous>() is null
+                && !e.Metadata.GetOrderedMetadata<IAuthorizeData>().Any(a => a.Policy is not null || a.Roles is not null))
+            .Select(e => e.RoutePattern.RawText)
+            .ToList();
+
+        Assert.NotEmpty(endpoints);
+        Assert.True(undecided.Count == 0, "endpoints without a policy: " + string.Join(", ", undecided));
     }
 
     private static Dictionary<Role, HttpStatusCode> Expect(HttpStatusCode admin, HttpStatusCode auditor, HttpStatusCode ops) => new()
