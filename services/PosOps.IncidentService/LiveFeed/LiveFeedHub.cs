@@ -60,7 +60,8 @@ public sealed class LiveFeedHub
 
         internal void Offer(LiveMessage message)
         {
-            if (stores is null || (message.StoreId is { } store && stores.Contains(store)))
+            // Fleet-wide messages (a platform outage has no store) reach everyone.
+            if (stores is null || message.StoreId is not { } store || stores.Contains(store))
             {
                 buffer.Writer.TryWrite(message);
             }

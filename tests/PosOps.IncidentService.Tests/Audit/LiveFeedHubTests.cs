@@ -21,16 +21,23 @@ public class LiveFeedHubTests
     }
 
     [Fact]
-    public void GivenAStoreScopedClient_WhenEventsOfOtherStoresArrive_ThenItSeesOnlyItsStores()
+    public void GivenAStoreScopedClient_WhenEventsOfOtherStoresArrive_ThenItSeesOnlyItsStoresAndFleetWideOnes()
     {
         var hub = new LiveFeedHub();
         using var scoped = hub.Subscribe(new HashSet<string> { "S01" });
         hub.Publish(new LiveMessage("incident-opened", "{}", "S02"));
         hub.Publish(new LiveMessage("incident-opened", "{}", "S01"));
+        hub.Publish(new LiveMessage("platform-outage-detected", "{}", null));
 
-        Assert.True(scoped.Reader.TryRead(out var seen));
-        Assert.Equal("S01", seen.StoreId);
-        Assert.False(scoped.Reader.TryRead(out _));
+        Assert.Equal(new[] { "S01", "(fleet)" }, Drain(scoped).Select(s => s ?? "(fleet)"));
+    }
+
+    private static IEnumerable<string?> Drain(LiveFeedHub.Subscription client)
+    {
+        while (client.Reader.TryRead(out var message))
+        {
+            yield return message.StoreId;
+        }
     }
 
     [Fact]
