@@ -43,6 +43,8 @@ export POSOPS__Notification__Webhook__Secret="$POSOPS_WEBHOOK_SECRET"
 export POSOPS__Notification__Webhook__Url="http://127.0.0.1:5090/alerts"
 # Alerts carry a signed link that acknowledges the incident on IncidentService (both read this secret).
 export POSOPS__Notification__AckToken__Secret="${POSOPS__Notification__AckToken__Secret:-$(head -c 24 /dev/urandom | od -An -tx1 | tr -d ' \n')}"
+# A fresh admin API key per run (send it as X-Api-Key, or set POSOPS_API_KEY for the posops CLI).
+export POSOPS__Auth__BootstrapAdminKey="${POSOPS__Auth__BootstrapAdminKey:-$(head -c 24 /dev/urandom | od -An -tx1 | tr -d ' \n')}"
 
 wait_ready() { # name url
   for _ in $(seq 1 120); do
@@ -78,6 +80,8 @@ cat <<INFO
 PosOps is running (logs in .posops/logs/):
   Incidents API        http://127.0.0.1:5080/api/incidents
   Devices API          http://127.0.0.1:5080/api/devices
+  API reference        http://127.0.0.1:5080/scalar   (OpenAPI: /openapi/v1.json, metrics: /metrics)
+  admin key: ${POSOPS__Auth__BootstrapAdminKey}
   Health               http://127.0.0.1:5080/health/ready   http://127.0.0.1:5081/health/ready
   RabbitMQ management  ${POSOPS_RABBITMQ_MANAGEMENT:-http://127.0.0.1:55673} (posops / posops)
   Simulated fleet      ${POSOPS__Agent__Simulation__Terminals:-50} terminals in ${POSOPS__Agent__Simulation__Stores:-5} stores, a fault every ${POSOPS__Agent__Simulation__FaultEverySeconds:-5} s

@@ -2,13 +2,17 @@ using PosOps.IncidentService.AgentInbox;
 using PosOps.IncidentService.Api;
 using PosOps.IncidentService.Correlation;
 using PosOps.IncidentService.Fleet;
+using PosOps.IncidentService.Audit;
 using PosOps.IncidentService.Incidents;
+using PosOps.IncidentService.LiveFeed;
 using PosOps.IncidentService.Liveness;
+using PosOps.IncidentService.Observability;
 using PosOps.IncidentService.OfflineTransactions;
 using PosOps.IncidentService.Publishing;
 using PosOps.IncidentService.Registry;
 using PosOps.IncidentService.Remediation;
 using PosOps.IncidentService.Runbooks;
+using PosOps.IncidentService.Security;
 using PosOps.IncidentService.Timers;
 using PosOps.ServiceDefaults;
 
@@ -38,6 +42,11 @@ public static class IncidentServiceApp
         builder.AddOfflineTransactions();
         builder.AddTimers();
         builder.AddPublishing();
+        builder.AddSecurity();
+        builder.AddAudit();
+        builder.AddLiveFeed();
+        builder.AddObservability();
+        builder.AddApiDocument();
         builder.Services.AddSingleton(TimeProvider.System);
         builder.Services.AddProblemDetails();
         builder.Services.ConfigureHttpJsonOptions(o => PosOps.Contracts.WireJson.Apply(o.SerializerOptions));
@@ -46,6 +55,7 @@ public static class IncidentServiceApp
         var app = builder.Build();
         app.UseExceptionHandler();
         app.UseStatusCodePages();
+        app.UseSecurity();
         app.MapDefaultEndpoints();
         app.MapIncidentsApi();
         app.MapIncidentActionsApi();
@@ -54,6 +64,11 @@ public static class IncidentServiceApp
         app.MapCommandsApi();
         app.MapRunbooksApi();
         app.MapFleetApi();
+        app.MapGroup("").RequireAuthorization(Policies.Act).AddEndpointFilter<DeviceScopeFilter>().MapCommandsApi();
+        app.MapAuditApi();
+        app.MapStatsApi();
+        app.MapStreamApi();
+        app.MapApiDocument();
         return app;
     }
 }

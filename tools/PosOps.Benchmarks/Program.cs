@@ -20,6 +20,10 @@ using RabbitMQ.Client;
 var mode = args.FirstOrDefault() ?? "outbox";
 if (mode == "notify") { return await PosOps.Benchmarks.NotifyBenchmark.RunAsync(args); }
 if (mode == "incidents") { return await PosOps.Benchmarks.IncidentLatencyBenchmark.RunAsync(args[1..]); }
+if (mode == "replay")
+{
+    return await PosOps.Benchmarks.ReplayBenchmark.RunAsync(args);
+}
 if (mode != "outbox")
 {
     Console.Error.WriteLine("usage: PosOps.Benchmarks outbox [messages] [devices] | notify [rate] [seconds] | incidents [terminals] [silent] [faults] [faultsPerSecond] [intervalSeconds]");

@@ -1,7 +1,9 @@
+using System.Security.Claims;
 using Marten;
 using Microsoft.AspNetCore.Http.HttpResults;
 using PosOps.IncidentService.Incidents;
 using PosOps.IncidentService.Runbooks;
+using PosOps.IncidentService.Security;
 
 namespace PosOps.IncidentService.Fleet;
 
@@ -18,17 +20,17 @@ public static class FleetApi
 {
     public static IEndpointRouteBuilder MapFleetApi(this IEndpointRouteBuilder app)
     {
-        var api = app.MapGroup("/api").WithTags("Fleet");
+        var api = app.MapGroup("/api").WithTags("Fleet").RequireAuthorization(Policies.Read);
         api.MapGet("/fleet", OverviewAsync).WithName("FleetOverview").WithSummary("Terminals by store and trading status (green/amber/red)");
-        api.MapGet("/device-status/{id}", async Task<Results<Ok<DeviceStatus>, NotFound>> (string id, IQuerySession session, CancellationToken ct) =>
-            await session.LoadAsync<DeviceStatus>(id, ct) is { } status ? TypedResults.Ok(status) : TypedResults.NotFound()).WithName("DeviceStatus");
+        api.MapGet("/device-status/{id}", async Task<Results<Ok<DeviceStatus>, NotFound>> (string id, IQuerySession session, ClaimsPrincipal user, CancellationToken ct) =>
+            await session.LoadAsync<DeviceStatus>(id, ct) is { } status && user.Allows(status.StoreId) ? TypedResults.Ok(status) : TypedResults.NotFound()).WithName("DeviceStatus");
         api.MapGet("/stats/response-times", ResponseTimesAsync).WithName("ResponseTimes").WithSummary("MTTA and MTTR per fault kind and store");
         return app;
     }
 
-    public static async Task<Ok<FleetOverview>> OverviewAsync(IQuerySession session, CancellationToken cancellationToken)
+    public static async Task<Ok<FleetOverview>> OverviewAsync(IQuerySession session, ClaimsPrincipal user, CancellationToken cancellationToken)
     {
-        var statuses = (await session.Query<DeviceStatus>().ToListAsync(cancellationToken)).Where(s => RunbookEngine.IsTerminal(s.Id)).ToList();
+        var statuses = (await session.Query<DeviceStatus>().ToListAsync(cancellationToken)).Where(s => RunbookEngine.IsTerminal(s.Id) && user.Allows(s.StoreId)).ToList();
         var outages = await session.Query<IncidentView>()
             .Where(v => v.FaultCode == FaultCatalogue.StoreOutage && v.Status != IncidentStatus.Verified && v.Status != IncidentStatus.Closed && v.Status != IncidentStatus.Resolved)
             .ToListAsync(cancellationToken);
@@ -42,7 +44,8 @@ public static class FleetApi
             Count(statuses, TradingStatus.Down), Count(statuses, TradingStatus.Silent), stores));
     }
 
-    public static async Task<Ok<IReadOnlyList<ResponseTimes>>> ResponseTimesAsync(IQuerySession session, string? storeId, DateTimeOffset? from, DateTimeOffset? to, CancellationToken cancellationToken)
+    public static async Task<Ok<IReadOnlyList<ResponseTimes>>> ResponseTimesAsync(
+        IQuerySession session, ClaimsPrincipal user, string? storeId, DateTimeOffset? from, DateTimeOffset? to, CancellationToken cancellationToken)
     {
         var since = from ?? DateTimeOffset.MinValue;
         var until = to ?? DateTimeOffset.MaxValue;
@@ -52,7 +55,7 @@ public static class FleetApi
             query = query.Where(v => v.StoreId == storeId);
         }
 
-        var incidents = await query.ToListAsync(cancellationToken);
+        var incidents = (await query.ToListAsync(cancellationToken)).Where(v => user.Allows(v.StoreId));
         return TypedResults.Ok<IReadOnlyList<ResponseTimes>>([.. ResponseTimesOf(incidents)]);
     }
 

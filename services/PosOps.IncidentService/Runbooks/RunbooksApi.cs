@@ -1,47 +1,44 @@
 using Microsoft.AspNetCore.Http.HttpResults;
 using PosOps.IncidentService.Api;
 using PosOps.IncidentService.Incidents;
+using PosOps.IncidentService.Security;
 
 namespace PosOps.IncidentService.Runbooks;
 
-/// <summary>Ops ticks a runbook step: done (with a note) or not done (the runbook branches on it).</summary>
-public sealed record StepTickRequest(string By, string? Note = null);
+/// <summary>Ops ticks a runbook step: done (with a note) or not done (the runbook branches on it). The actor is the caller.</summary>
+public sealed record StepTickRequest(string? Note = null);
 
 public static class RunbooksApi
 {
     public static IEndpointRouteBuilder MapRunbooksApi(this IEndpointRouteBuilder app)
     {
-        var runbooks = app.MapGroup("/api/runbooks").WithTags("Runbooks");
+        var runbooks = app.MapGroup("/api/runbooks").WithTags("Runbooks").RequireAuthorization(Policies.Read);
         runbooks.MapGet("/", (RunbookLibrary library) => TypedResults.Ok(library.Runbooks)).WithName("ListRunbooks").WithSummary("The runbooks in force, as loaded and validated at start-up");
         runbooks.MapGet("/{id}", Results<Ok<Runbook>, NotFound> (string id, RunbookLibrary library) =>
             library.ById(id) is { } runbook ? TypedResults.Ok(runbook) : TypedResults.NotFound()).WithName("GetRunbook");
 
-        var steps = app.MapGroup("/api/incidents/{id:guid}/steps/{stepId}").WithTags("Incidents");
-        steps.MapPost("/complete", (Guid id, string stepId, StepTickRequest r, [AsParameters] IncidentActionServices s, CancellationToken ct) =>
+        var steps = app.MapGroup("/api/incidents/{id:guid}/steps/{stepId}").WithTags("Incidents").RequireAuthorization(Policies.Act);
+        steps.MapPost("/complete", (Guid id, string stepId, StepTickRequest? r, [AsParameters] IncidentActionServices s, CancellationToken ct) =>
             TickAsync(id, stepId, true, r, s, ct)).WithName("CompleteRunbookStep").WithSummary("Tick the current manual or contact step as done");
-        steps.MapPost("/fail", (Guid id, string stepId, StepTickRequest r, [AsParameters] IncidentActionServices s, CancellationToken ct) =>
+        steps.MapPost("/fail", (Guid id, string stepId, StepTickRequest? r, [AsParameters] IncidentActionServices s, CancellationToken ct) =>
             TickAsync(id, stepId, false, r, s, ct)).WithName("FailRunbookStep").WithSummary("Tick the current step as not done; the runbook takes its failure branch");
         return app;
     }
 
     private static async Task<Results<Ok<IncidentView>, NotFound, ProblemHttpResult>> TickAsync(
-        Guid id, string stepId, bool done, StepTickRequest request, IncidentActionServices services, CancellationToken cancellationToken)
+        Guid id, string stepId, bool done, StepTickRequest? request, IncidentActionServices services, CancellationToken cancellationToken)
     {
-        if (string.IsNullOrWhiteSpace(request.By))
-        {
-            return TypedResults.Problem("'by' names who ticked the step", statusCode: StatusCodes.Status400BadRequest);
-        }
-
         await using (var query = services.Store.QuerySession())
         {
-            if (await query.LoadAsync<IncidentView>(id, cancellationToken) is not { } view)
+            if (await query.LoadAsync<IncidentView>(id, cancellationToken) is not { } view || !services.User.Allows(view.StoreId))
             {
                 return TypedResults.NotFound();
             }
 
             try
             {
-                await services.Writer.DecideRunbookAsync(view.DeviceId, (_, now) => new TickRunbookStep(view.DeviceId, id, stepId, done, request.By, request.Note, now), cancellationToken);
+                var by = services.User.Actor();
+                await services.Writer.DecideRunbookAsync(view.DeviceId, (_, now) => new TickRunbookStep(view.DeviceId, id, stepId, done, by, request?.Note, now), cancellationToken);
             }
             catch (InvalidOperationException refused)
             {

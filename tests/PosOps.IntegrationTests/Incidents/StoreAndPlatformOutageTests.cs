@@ -1,4 +1,3 @@
-using System.Net.Http.Json;
 using System.Text.Json;
 using PosOps.Contracts;
 using PosOps.IncidentService.Registry;
@@ -108,11 +107,7 @@ public sealed class StoreOutageTests(TestServers servers) : SystemTest(servers)
     private async Task<List<JsonElement>> DeviceIncidentsAsync() =>
         [.. (await System.GetJsonAsync($"/api/incidents?storeId={Store}")).EnumerateArray().Where(i => i.GetProperty("faultCode").GetString() == "WIFI_DOWN")];
 
-    private async Task<List<JsonElement>> EventsAsync(string deviceId)
-    {
-        var response = await System.Api.GetAsync($"/api/devices/{deviceId}/events");
-        return response.IsSuccessStatusCode ? [.. (await response.Content.ReadFromJsonAsync<JsonElement>()).EnumerateArray()] : [];
-    }
+    private Task<List<JsonElement>> EventsAsync(string deviceId) => System.EventsAsync(deviceId);
 }
 
 /// <summary>Our outage is not theirs: 40 % of a 50-device fleet going silent at once is one platform incident, no device incidents.</summary>

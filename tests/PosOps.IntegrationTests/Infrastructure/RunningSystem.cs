@@ -45,6 +45,9 @@ public sealed class RunningSystem : IAsyncDisposable
 
     public WebApplication? Notifications { get; private set; }
 
+    /// <summary>The bootstrap admin key every hosted IncidentService accepts; <see cref="Api"/> sends it.</summary>
+    public const string AdminKey = "test-admin-key-0123456789";
+
     public HttpClient Api { get; private set; } = new();
 
     /// <summary>The first IncidentService host (for its services, e.g. the document store).</summary>
@@ -76,6 +79,7 @@ public sealed class RunningSystem : IAsyncDisposable
         if (incidentServices.Count == 1)
         {
             Api = new HttpClient { BaseAddress = new Uri(app.Urls.First()) };
+            Api.DefaultRequestHeaders.Add("X-Api-Key", AdminKey);
         }
 
         return app;
@@ -150,6 +154,7 @@ public sealed class RunningSystem : IAsyncDisposable
         ["Notification:Webhook:Secret"] = "test-secret",
         ["Urls"] = "http://127.0.0.1:0",
         ["Logging:LogLevel:Default"] = "Warning",
+        ["Auth:BootstrapAdminKey"] = AdminKey,
 
         // Connectivity alerts wait for the store correlation; tests that are not about it need not wait 30 s.
         ["Incidents:Correlation:AlertHoldSeconds"] = "1",
@@ -168,7 +173,7 @@ public sealed class RunningSystem : IAsyncDisposable
     /// </summary>
     public async Task<string[]> StreamEventTypesAsync(string deviceId)
     {
-        var events = (await GetJsonAsync($"/api/devices/{deviceId}/events")).EnumerateArray().ToList();
+        var events = await EventsAsync(deviceId);
         var runbookCommands = events
             .Where(e => e.GetProperty("type").GetString() == "command_issued" && e.GetProperty("data").GetProperty("issuedBy").GetString()!.StartsWith("runbook", StringComparison.Ordinal))
             .Select(e => e.GetProperty("data").GetProperty("commandId").GetGuid())
@@ -181,7 +186,14 @@ public sealed class RunningSystem : IAsyncDisposable
 
     /// <summary>Every event type in a device's stream, in order.</summary>
     public async Task<string[]> AllStreamEventTypesAsync(string deviceId) =>
-        [.. (await GetJsonAsync($"/api/devices/{deviceId}/events")).EnumerateArray().Select(e => e.GetProperty("type").GetString()!)];
+        [.. (await EventsAsync(deviceId)).Select(e => e.GetProperty("type").GetString()!)];
+
+    /// <summary>A device's stored events, oldest first (empty when it has none yet).</summary>
+    public async Task<List<JsonElement>> EventsAsync(string deviceId)
+    {
+        var response = await Api.GetAsync($"/api/devices/{deviceId}/events?limit=1000");
+        return response.IsSuccessStatusCode ? [.. (await response.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("events").EnumerateArray()] : [];
+    }
 
     /// <summary>Opens a plain channel on the test's virtual host (for the error queue and raw publishes).</summary>
     public async Task<IChannel> OpenChannelAsync()
