@@ -1,5 +1,6 @@
 using PosOps.IncidentService.AgentInbox;
 using PosOps.IncidentService.Api;
+using PosOps.IncidentService.Dashboard;
 using PosOps.IncidentService.Incidents;
 using PosOps.IncidentService.Liveness;
 using PosOps.IncidentService.OfflineTransactions;
@@ -45,6 +46,7 @@ public static class IncidentServiceApp
         app.MapIncidentActionsApi();
         app.MapDevicesApi();
         app.MapCommandsApi();
+        app.MapDashboard();
         return app;
     }
 }
