@@ -38,6 +38,10 @@ public static class DevicesCommand
                 {
                     globals.Console.Screen.Write(new Panel(Rendering.Properties(device)).Header(Markup.Escape(deviceId)));
                 }
+                else if (output == OutputFormat.Json)
+                {
+                    await globals.Console.Out.WriteLineAsync(Json.Serialize(device));
+                }
                 else
                 {
                     Rendering.Write(globals.Console, output, [device], Columns);

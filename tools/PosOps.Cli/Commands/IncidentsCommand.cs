@@ -42,6 +42,10 @@ public static class IncidentsCommand
                 {
                     ShowOne(globals.Console, incident);
                 }
+                else if (output == OutputFormat.Json)
+                {
+                    await globals.Console.Out.WriteLineAsync(Json.Serialize(incident));
+                }
                 else
                 {
                     Rendering.Write(globals.Console, output, [incident], Columns);
