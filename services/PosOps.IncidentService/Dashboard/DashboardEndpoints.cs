@@ -24,13 +24,18 @@ public static class DashboardEndpoints
     public static IEndpointRouteBuilder MapDashboard(this IEndpointRouteBuilder app)
     {
         app.MapGet("/", () => TypedResults.Redirect("/dashboard/")).AllowAnonymous().ExcludeFromDescription();
-        app.MapGet("/dashboard", () => TypedResults.Redirect("/dashboard/")).AllowAnonymous().ExcludeFromDescription();
         app.MapGet("/dashboard/{**file}", Serve).AllowAnonymous().ExcludeFromDescription();
         return app;
     }
 
     private static IResult Serve(HttpContext context, string? file)
     {
+        // "/dashboard" matches here too; the page's relative links need the trailing slash.
+        if (string.IsNullOrEmpty(file) && !context.Request.Path.Value!.EndsWith('/'))
+        {
+            return TypedResults.Redirect("/dashboard/");
+        }
+
         if (!Files.Value.TryGetValue(string.IsNullOrEmpty(file) ? "index.html" : file, out var found))
         {
             return TypedResults.NotFound();
