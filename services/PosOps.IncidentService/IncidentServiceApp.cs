@@ -1,5 +1,6 @@
 using PosOps.IncidentService.AgentInbox;
 using PosOps.IncidentService.Api;
+using PosOps.IncidentService.Audit;
 using PosOps.IncidentService.Dashboard;
 using PosOps.IncidentService.Incidents;
 using PosOps.IncidentService.Liveness;
@@ -7,6 +8,7 @@ using PosOps.IncidentService.OfflineTransactions;
 using PosOps.IncidentService.Publishing;
 using PosOps.IncidentService.Registry;
 using PosOps.IncidentService.Remediation;
+using PosOps.IncidentService.Security;
 using PosOps.IncidentService.Timers;
 using PosOps.ServiceDefaults;
 
@@ -33,6 +35,9 @@ public static class IncidentServiceApp
         builder.AddOfflineTransactions();
         builder.AddTimers();
         builder.AddPublishing();
+        builder.AddSecurity();
+        builder.AddAudit();
+        builder.AddApiDocument();
         builder.Services.AddSingleton(TimeProvider.System);
         builder.Services.AddProblemDetails();
         builder.Services.ConfigureHttpJsonOptions(o => PosOps.Contracts.WireJson.Apply(o.SerializerOptions));
@@ -45,7 +50,9 @@ public static class IncidentServiceApp
         app.MapIncidentsApi();
         app.MapIncidentActionsApi();
         app.MapDevicesApi();
-        app.MapCommandsApi();
+        app.MapGroup("").RequireAuthorization(Policies.Act).AddEndpointFilter<DeviceScopeFilter>().MapCommandsApi();
+        app.MapAuditApi();
+        app.MapApiDocument();
         app.MapDashboard();
         return app;
     }

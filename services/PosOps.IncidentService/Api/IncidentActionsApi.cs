@@ -1,32 +1,35 @@
 using Marten;
 using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.AspNetCore.Mvc;
+using System.Security.Claims;
 using PosOps.IncidentService.Incidents;
+using PosOps.IncidentService.Security;
 
 namespace PosOps.IncidentService.Api;
 
-public sealed record AcknowledgeRequest(string By);
+// "By" is accepted for older clients but ignored: the actor recorded is the authenticated user.
+public sealed record AcknowledgeRequest(string? By = null, string? Note = null);
 
-public sealed record MitigateRequest(string Workaround, string By);
+public sealed record MitigateRequest(string Workaround, string? By = null);
 
-public sealed record ResolveRequest(string By, string? Note = null);
+public sealed record ResolveRequest(string? By = null, string? Note = null);
 
-public sealed record CloseRequest(string By);
+public sealed record CloseRequest(string? By = null);
 
 /// <summary>What ops do to an incident: acknowledge, mitigate, resolve, close. Each is an event in the device's stream.</summary>
 public static class IncidentActionsApi
 {
     public static IEndpointRouteBuilder MapIncidentActionsApi(this IEndpointRouteBuilder app)
     {
-        var api = app.MapGroup("/api/incidents/{id:guid}").WithTags("Incidents");
-        api.MapPost("/acknowledge", (Guid id, AcknowledgeRequest r, [AsParameters] IncidentActionServices s, CancellationToken ct) =>
-            ActAsync(id, s, (view, now) => new AcknowledgeIncident(view.DeviceId, id, r.By, now), ct)).WithName("AcknowledgeIncident").WithSummary("Take the incident");
+        var api = app.MapGroup("/api/incidents/{id:guid}").WithTags("Incidents").RequireAuthorization(Policies.Act);
+        api.MapPost("/acknowledge", (Guid id, AcknowledgeRequest? r, [AsParameters] IncidentActionServices s, CancellationToken ct) =>
+            ActAsync(id, s, (view, now) => new AcknowledgeIncident(view.DeviceId, id, s.User.Actor(), now), ct)).WithName("AcknowledgeIncident").WithSummary("Take the incident");
         api.MapPost("/mitigate", (Guid id, MitigateRequest r, [AsParameters] IncidentActionServices s, CancellationToken ct) =>
-            ActAsync(id, s, (view, now) => new MitigateIncident(view.DeviceId, id, r.Workaround, r.By, now), ct)).WithName("MitigateIncident").WithSummary("Record the workaround that keeps the store trading");
-        api.MapPost("/resolve", (Guid id, ResolveRequest r, [AsParameters] IncidentActionServices s, CancellationToken ct) =>
-            ActAsync(id, s, (view, now) => new ResolveIncident(view.DeviceId, id, r.By, r.Note, now), ct)).WithName("ResolveIncident").WithSummary("Resolve; the follow-up check verifies later");
-        api.MapPost("/close", (Guid id, CloseRequest r, [AsParameters] IncidentActionServices s, CancellationToken ct) =>
-            ActAsync(id, s, (view, now) => new CloseIncident(view.DeviceId, id, r.By, now), ct)).WithName("CloseIncident").WithSummary("Close a verified incident");
+            ActAsync(id, s, (view, now) => new MitigateIncident(view.DeviceId, id, r.Workaround, s.User.Actor(), now), ct)).WithName("MitigateIncident").WithSummary("Record the workaround that keeps the store trading");
+        api.MapPost("/resolve", (Guid id, ResolveRequest? r, [AsParameters] IncidentActionServices s, CancellationToken ct) =>
+            ActAsync(id, s, (view, now) => new ResolveIncident(view.DeviceId, id, s.User.Actor(), r?.Note, now), ct)).WithName("ResolveIncident").WithSummary("Resolve; the follow-up check verifies later");
+        api.MapPost("/close", (Guid id, CloseRequest? r, [AsParameters] IncidentActionServices s, CancellationToken ct) =>
+            ActAsync(id, s, (view, now) => new CloseIncident(view.DeviceId, id, s.User.Actor(), now), ct)).WithName("CloseIncident").WithSummary("Close a verified incident");
         return app;
     }
 
@@ -35,7 +38,7 @@ public static class IncidentActionsApi
     {
         await using (var query = services.Store.QuerySession())
         {
-            if (await query.LoadAsync<IncidentView>(id, cancellationToken) is not { } view)
+            if (await query.LoadAsync<IncidentView>(id, cancellationToken) is not { } view || !services.User.Allows(view.StoreId))
             {
                 return TypedResults.NotFound();
             }
@@ -66,6 +69,8 @@ public sealed class IncidentActionServices
     public required IDocumentStore Store { get; init; }
 
     public required DeviceWriter Writer { get; init; }
+
+    public required ClaimsPrincipal User { get; init; }
 
     [FromHeader(Name = "If-Match")]
     public string? IfMatch { get; init; }

@@ -1,6 +1,7 @@
 using Marten;
 using Microsoft.AspNetCore.Http.HttpResults;
 using PosOps.IncidentService.Incidents;
+using PosOps.IncidentService.Security;
 
 namespace PosOps.IncidentService.Api;
 
@@ -8,15 +9,18 @@ public static class IncidentsApi
 {
     public static IEndpointRouteBuilder MapIncidentsApi(this IEndpointRouteBuilder app)
     {
-        var api = app.MapGroup("/api/incidents").WithTags("Incidents");
+        var api = app.MapGroup("/api/incidents").WithTags("Incidents").RequireAuthorization(Policies.Read);
         api.MapGet("/", ListAsync).WithName("ListIncidents").WithSummary("Incidents, newest first, optionally by status, device or store");
         api.MapGet("/{id:guid}", GetAsync).WithName("GetIncident").WithSummary("One incident");
         return app;
     }
 
     private static async Task<Results<Ok<IReadOnlyList<IncidentView>>, ProblemHttpResult>> ListAsync(
-        IQuerySession session, string? status, string? deviceId, string? storeId, CancellationToken cancellationToken, int limit = 100)
+        IQuerySession session, System.Security.Claims.ClaimsPrincipal user, string? status, string? device, string? deviceId, string? store, string? storeId,
+        CancellationToken cancellationToken, int limit = 100)
     {
+        deviceId ??= device;
+        storeId ??= store;
         IncidentStatus? wanted = null;
         if (status is not null)
         {
@@ -49,10 +53,16 @@ public static class IncidentsApi
             query = query.Where(v => v.StoreId == storeId);
         }
 
+        if (StoreScope.Of(user) is { } scope)
+        {
+            var allowed = scope.ToArray();
+            query = query.Where(v => allowed.Contains(v.StoreId));
+        }
+
         var list = await query.OrderByDescending(v => v.OpenedAt).Take(limit).ToListAsync(cancellationToken);
         return TypedResults.Ok(list);
     }
 
-    private static async Task<Results<Ok<IncidentView>, NotFound>> GetAsync(IQuerySession session, Guid id, CancellationToken cancellationToken) =>
-        await session.LoadAsync<IncidentView>(id, cancellationToken) is { } view ? TypedResults.Ok(view) : TypedResults.NotFound();
+    private static async Task<Results<Ok<IncidentView>, NotFound>> GetAsync(IQuerySession session, System.Security.Claims.ClaimsPrincipal user, Guid id, CancellationToken cancellationToken) =>
+        await session.LoadAsync<IncidentView>(id, cancellationToken) is { } view && user.Allows(view.StoreId) ? TypedResults.Ok(view) : TypedResults.NotFound();
 }

@@ -27,7 +27,7 @@ public sealed class AgentTests(TestServers servers) : SystemTest(servers)
     private async Task<List<JsonElement>> EventsAsync(string deviceId)
     {
         var response = await System.Api.GetAsync($"/api/devices/{deviceId}/events");
-        return response.IsSuccessStatusCode ? [.. (await response.Content.ReadFromJsonAsync<JsonElement>()).EnumerateArray()] : [];
+        return response.IsSuccessStatusCode ? [.. (await response.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("events").EnumerateArray()] : [];
     }
 
     private async Task<JsonElement> WaitForEventAsync(string deviceId, string type, Func<JsonElement, bool>? match = null, int seconds = 30)

@@ -90,7 +90,7 @@ public sealed class BrokerOutageTests(TestServers servers, ITestOutputHelper out
             return [];
         }
 
-        return [.. (await response.Content.ReadFromJsonAsync<JsonElement>()).EnumerateArray()
+        return [.. (await response.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("events").EnumerateArray()
             .Where(e => e.GetProperty("type").GetString() is "fault_detected" or "fault_cleared")
             .Select(e => $"{e.GetProperty("type").GetString()} {e.GetProperty("data").GetProperty("faultCode").GetString()}")];
     }

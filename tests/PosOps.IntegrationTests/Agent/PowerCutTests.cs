@@ -93,7 +93,7 @@ public sealed class PowerCutTests(TestServers servers, ITestOutputHelper output)
             return [];
         }
 
-        return [.. (await response.Content.ReadFromJsonAsync<JsonElement>()).EnumerateArray()
+        return [.. (await response.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("events").EnumerateArray()
             .Where(e => e.GetProperty("type").GetString() == "offline_transactions_uploaded")
             .Select(e => e.GetProperty("data"))];
     }

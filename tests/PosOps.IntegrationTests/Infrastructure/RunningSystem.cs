@@ -45,6 +45,9 @@ public sealed class RunningSystem : IAsyncDisposable
 
     public WebApplication? Notifications { get; private set; }
 
+    /// <summary>The bootstrap admin key every hosted IncidentService accepts; <see cref="Api"/> sends it.</summary>
+    public const string AdminKey = "test-admin-key-0123456789";
+
     public HttpClient Api { get; private set; } = new();
 
     /// <summary>The first IncidentService host (for its services, e.g. the document store).</summary>
@@ -76,6 +79,7 @@ public sealed class RunningSystem : IAsyncDisposable
         if (incidentServices.Count == 1)
         {
             Api = new HttpClient { BaseAddress = new Uri(app.Urls.First()) };
+            Api.DefaultRequestHeaders.Add("X-Api-Key", AdminKey);
         }
 
         return app;
@@ -109,6 +113,7 @@ public sealed class RunningSystem : IAsyncDisposable
         ["Notification:Webhook:Secret"] = "test-secret",
         ["Urls"] = "http://127.0.0.1:0",
         ["Logging:LogLevel:Default"] = "Warning",
+        ["Auth:BootstrapAdminKey"] = AdminKey,
     }.Where(p => !extra.ContainsKey(p.Key))));
 
     public async Task<JsonElement> GetJsonAsync(string path)
@@ -120,8 +125,8 @@ public sealed class RunningSystem : IAsyncDisposable
 
     public async Task<string[]> StreamEventTypesAsync(string deviceId)
     {
-        var events = await GetJsonAsync($"/api/devices/{deviceId}/events");
-        return [.. events.EnumerateArray().Select(e => e.GetProperty("type").GetString()!)];
+        var page = await GetJsonAsync($"/api/devices/{deviceId}/events");
+        return [.. page.GetProperty("events").EnumerateArray().Select(e => e.GetProperty("type").GetString()!)];
     }
 
     /// <summary>Opens a plain channel on the test's virtual host (for the error queue and raw publishes).</summary>

@@ -48,7 +48,7 @@ public sealed class SilenceTests(TestServers servers, ITestOutputHelper output) 
 
         await System.Agent.PublishAsync(Messages.Heartbeat(devices[0], 2), default);
         await Wait.UntilAsync(async () => (await System.StreamEventTypesAsync(devices[0])).Contains("incident_resolved"), TimeSpan.FromSeconds(20), "the silence to end");
-        var events = (await System.GetJsonAsync($"/api/devices/{devices[0]}/events")).EnumerateArray().ToList();
+        var events = (await System.GetJsonAsync($"/api/devices/{devices[0]}/events")).GetProperty("events").EnumerateArray().ToList();
         var ended = events.Single(e => e.GetProperty("type").GetString() == "silence_ended").GetProperty("data");
         Assert.True(ended.GetProperty("gapSeconds").GetDouble() >= 5);
         Assert.Equal(["fault_detected", "incident_opened", "silence_ended", "fault_cleared", "incident_resolved"], events.Select(e => e.GetProperty("type").GetString()));
