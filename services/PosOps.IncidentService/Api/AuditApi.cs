@@ -1,3 +1,4 @@
+using System.Text.Json.Serialization;
 using System.Security.Claims;
 using Marten;
 using Microsoft.AspNetCore.Http.HttpResults;
@@ -8,7 +9,12 @@ using PosOps.IncidentService.Security;
 namespace PosOps.IncidentService.Api;
 
 /// <summary>The outcome of GET /api/devices/{id}/verify.</summary>
-public sealed record VerifyResult(string StreamId, long Events, bool Valid, long? FirstBrokenVersion, string? Reason);
+public sealed record VerifyResult(
+    string StreamId,
+    long Events,
+    bool Valid,
+    [property: JsonIgnore(Condition = JsonIgnoreCondition.Never)] long? FirstBrokenVersion,
+    [property: JsonIgnore(Condition = JsonIgnoreCondition.Never)] string? Reason);
 
 /// <summary>What auditors do: state as of an instant, export, verify.</summary>
 public static class AuditApi
@@ -96,7 +102,7 @@ public static class AuditApi
         }
         else
         {
-            await HistoryExport.WriteJsonAsync(events, http.Response.Body, cancellationToken);
+            await HistoryExport.WriteJsonAsync(events, http.Response.BodyWriter, cancellationToken);
         }
 
         return TypedResults.Empty;

@@ -1,3 +1,4 @@
+using System.Text.Json.Serialization;
 using System.Security.Claims;
 using Marten;
 using Microsoft.AspNetCore.Http.HttpResults;
@@ -15,7 +16,7 @@ public sealed record DeviceDetails(
     string? Model, string? Serial, string? Location);
 
 /// <summary>A page of a device's stream; ask again with afterVersion = nextAfterVersion until it is null.</summary>
-public sealed record DeviceEventsPage(string DeviceId, IReadOnlyList<HistoryEvent> Events, long? NextAfterVersion);
+public sealed record DeviceEventsPage(string DeviceId, IReadOnlyList<HistoryEvent> Events, [property: JsonIgnore(Condition = JsonIgnoreCondition.Never)] long? NextAfterVersion);
 
 public static class DevicesApi
 {

@@ -20,10 +20,10 @@ public sealed record HistoryEvent(
     long Sequence,
     Guid Id,
     string Type,
-    DateTimeOffset? OccurredAt,
+    [property: JsonIgnore(Condition = JsonIgnoreCondition.Never)] DateTimeOffset? OccurredAt,
     DateTimeOffset RecordedAt,
     string Actor,
-    string? CorrelationId,
+    [property: JsonIgnore(Condition = JsonIgnoreCondition.Never)] string? CorrelationId,
     JsonElement Data);
 
 /// <summary>Which events: streams, versions after a mark, types, a recorded-at range [from, to), at most a limit.</summary>

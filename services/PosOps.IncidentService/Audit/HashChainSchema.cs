@@ -1,5 +1,6 @@
 using Marten;
 using Weasel.Core;
+using Weasel.Core.Migrations;
 using Weasel.Postgresql;
 using Weasel.Postgresql.Functions;
 using Weasel.Postgresql.Tables;
@@ -62,14 +63,28 @@ public static class HashChainSchema
         options.Storage.ExtendedSchemaObjects.Add(table);
         options.Storage.ExtendedSchemaObjects.Add(Function.ForSql(DigestSql));
         options.Storage.ExtendedSchemaObjects.Add(Function.ForSql(TriggerFunctionSql));
-        options.Storage.ExtendedSchemaObjects.Add(new Trigger(
-            new PostgresqlObjectName(EventStoreSchema.Name, "mt_events_hash_chain", SchemaUtils.IdentifierUsage.General),
-            new PostgresqlObjectName(EventStoreSchema.Name, "mt_events", SchemaUtils.IdentifierUsage.General),
-            $"{EventStoreSchema.Name}.event_hash_append()")
+        options.Storage.Add(new HashChainFeature(options));
+    }
+
+    /// <summary>A feature of its own for the trigger: extended schema objects are created before the event tables.</summary>
+    private sealed class HashChainFeature(StoreOptions options) : FeatureSchemaBase("HashChain", options.Advanced.Migrator)
+    {
+        protected override IEnumerable<ISchemaObject> schemaObjects() => [new HashChainTrigger()];
+    }
+
+    /// <summary>The trigger, declared to depend on mt_events so the migration creates it after the event tables.</summary>
+    private sealed class HashChainTrigger : Trigger, ISchemaObjectWithDependencies
+    {
+        private static readonly PostgresqlObjectName EventsTable = new(EventStoreSchema.Name, "mt_events", SchemaUtils.IdentifierUsage.General);
+
+        public HashChainTrigger()
+            : base(new PostgresqlObjectName(EventStoreSchema.Name, "mt_events_hash_chain", SchemaUtils.IdentifierUsage.General), EventsTable, $"{EventStoreSchema.Name}.event_hash_append()")
         {
-            Timing = TriggerTiming.After,
-            Events = TriggerEvents.Insert,
-            ForEachRow = true,
-        });
+            Timing = TriggerTiming.After;
+            Events = TriggerEvents.Insert;
+            ForEachRow = true;
+        }
+
+        public IEnumerable<DbObjectName> DependsOn => [EventsTable];
     }
 }

@@ -1,4 +1,5 @@
 using System.Globalization;
+using System.IO.Pipelines;
 using System.Text;
 using System.Text.Json;
 using PosOps.Contracts;
@@ -10,9 +11,11 @@ public static class HistoryExport
 {
     private const int FlushEvery = 256;
 
-    public static async Task WriteJsonAsync(IAsyncEnumerable<HistoryEvent> events, Stream body, CancellationToken cancellationToken)
+    /// <summary>The JSON writer fills the pipe's buffer (no synchronous I/O); the pipe is flushed to the client every few rows.</summary>
+    public static async Task WriteJsonAsync(IAsyncEnumerable<HistoryEvent> events, PipeWriter body, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(events);
+        ArgumentNullException.ThrowIfNull(body);
         await using var writer = new Utf8JsonWriter(body);
         writer.WriteStartArray();
         var count = 0;
@@ -21,12 +24,13 @@ public static class HistoryExport
             JsonSerializer.Serialize(writer, e, WireJson.Options);
             if (++count % FlushEvery == 0)
             {
-                await writer.FlushAsync(cancellationToken);
+                await body.FlushAsync(cancellationToken);
             }
         }
 
         writer.WriteEndArray();
         await writer.FlushAsync(cancellationToken);
+        await body.FlushAsync(cancellationToken);
     }
 
     public static async Task WriteCsvAsync(IAsyncEnumerable<HistoryEvent> events, Stream body, bool withDeviceId, CancellationToken cancellationToken)

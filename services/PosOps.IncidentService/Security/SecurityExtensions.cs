@@ -55,4 +55,16 @@ public static class SecurityExtensions
         builder.Services.AddSingleton<DeviceScope>();
         return builder;
     }
+
+    /// <summary>
+    /// Authentication and authorization, placed after the status-code pages so 401/403 leave as
+    /// problem details. Middleware that must stay anonymous (static files of the dashboard) goes before this.
+    /// </summary>
+    public static WebApplication UseSecurity(this WebApplication app)
+    {
+        ArgumentNullException.ThrowIfNull(app);
+        app.UseAuthentication();
+        app.UseAuthorization();
+        return app;
+    }
 }
