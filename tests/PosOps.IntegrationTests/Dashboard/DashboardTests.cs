@@ -66,7 +66,7 @@ public sealed class DashboardTests(TestServers servers, ITestOutputHelper output
         await page.GetByTestId("time-slider").FillAsync("0");
         await Assertions.Expect(page.GetByTestId("events").Locator("li.future")).ToHaveCountAsync(2);
         await Assertions.Expect(page.GetByTestId("state")).ToContainTextAsync("\"storeId\"");
-        await Assertions.Expect(page.GetByTestId("state")).Not.ToContainTextAsync("READER_FAULT");
+        await Assertions.Expect(page.GetByTestId("state")).Not.ToContainTextAsync("acknowledged");
         await Assertions.Expect(page.Locator($"[data-store='S01'] .dot.amber[data-device='{device}'], [data-store='S01'] .dot.red[data-device='{device}']")).ToBeVisibleAsync();
 
         // zh-CN and back.
@@ -76,7 +76,7 @@ public sealed class DashboardTests(TestServers servers, ITestOutputHelper output
         await page.GetByTestId("language").ClickAsync();
         await Assertions.Expect(page.Locator("#fleet-section h2")).ToHaveTextAsync("Fleet by store");
         await page.GetByTestId("time-slider").FillAsync("2");
-        await Assertions.Expect(page.GetByTestId("state")).ToContainTextAsync("READER_FAULT");
+        await Assertions.Expect(page.GetByTestId("state")).ToContainTextAsync("acknowledged");
 
         var screenshot = Path.Combine(TestServers.RepositoryRoot(), ".posops", "artifacts", "dashboard.png");
         Directory.CreateDirectory(Path.GetDirectoryName(screenshot)!);
