@@ -3,7 +3,9 @@ using PosOps.IncidentService.Api;
 using PosOps.IncidentService.Audit;
 using PosOps.IncidentService.Dashboard;
 using PosOps.IncidentService.Incidents;
+using PosOps.IncidentService.LiveFeed;
 using PosOps.IncidentService.Liveness;
+using PosOps.IncidentService.Observability;
 using PosOps.IncidentService.OfflineTransactions;
 using PosOps.IncidentService.Publishing;
 using PosOps.IncidentService.Registry;
@@ -37,6 +39,8 @@ public static class IncidentServiceApp
         builder.AddPublishing();
         builder.AddSecurity();
         builder.AddAudit();
+        builder.AddLiveFeed();
+        builder.AddObservability();
         builder.AddApiDocument();
         builder.Services.AddSingleton(TimeProvider.System);
         builder.Services.AddProblemDetails();
@@ -53,6 +57,8 @@ public static class IncidentServiceApp
         app.MapDevicesApi();
         app.MapGroup("").RequireAuthorization(Policies.Act).AddEndpointFilter<DeviceScopeFilter>().MapCommandsApi();
         app.MapAuditApi();
+        app.MapStatsApi();
+        app.MapStreamApi();
         app.MapApiDocument();
         app.MapDashboard();
         return app;

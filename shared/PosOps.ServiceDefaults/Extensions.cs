@@ -46,7 +46,7 @@ public static class Extensions
 
         var serviceName = builder.Environment.ApplicationName;
         var otel = builder.Services.AddOpenTelemetry()
-            .WithMetrics(m => m.AddRuntimeInstrumentation().AddHttpClientInstrumentation().AddMeter("PosOps.*"))
+            .WithMetrics(m => m.AddRuntimeInstrumentation().AddHttpClientInstrumentation().AddAspNetCoreInstrumentation().AddMeter("PosOps.*").AddPrometheusExporter())
             .WithTracing(t => t.AddSource(serviceName, "PosOps.*", "MassTransit").AddHttpClientInstrumentation());
         if (!string.IsNullOrWhiteSpace(builder.Configuration["OTEL_EXPORTER_OTLP_ENDPOINT"]))
         {
@@ -89,12 +89,16 @@ public static class Extensions
         return configuration.AddInMemoryCollection(shortForms).AddEnvironmentVariables("POSOPS__");
     }
 
-    /// <summary><c>/health/live</c> (the process runs) and <c>/health/ready</c> (broker and database answer).</summary>
+    /// <summary>
+    /// <c>/health/live</c> (the process runs), <c>/health/ready</c> (broker and database answer) and
+    /// <c>/metrics</c> (Prometheus text format of every <c>PosOps.*</c> meter, runtime and HTTP), all anonymous.
+    /// </summary>
     public static WebApplication MapDefaultEndpoints(this WebApplication app)
     {
         ArgumentNullException.ThrowIfNull(app);
-        app.MapHealthChecks("/health/live", new HealthCheckOptions { Predicate = r => r.Tags.Contains(LiveTag), ResponseWriter = WriteReportAsync });
-        app.MapHealthChecks("/health/ready", new HealthCheckOptions { Predicate = r => r.Tags.Contains(ReadyTag), ResponseWriter = WriteReportAsync });
+        app.MapHealthChecks("/health/live", new HealthCheckOptions { Predicate = r => r.Tags.Contains(LiveTag), ResponseWriter = WriteReportAsync }).AllowAnonymous();
+        app.MapHealthChecks("/health/ready", new HealthCheckOptions { Predicate = r => r.Tags.Contains(ReadyTag), ResponseWriter = WriteReportAsync }).AllowAnonymous();
+        app.MapPrometheusScrapingEndpoint("/metrics").AllowAnonymous();
         return app;
     }
 
