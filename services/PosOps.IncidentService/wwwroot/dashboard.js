@@ -9,7 +9,7 @@
     key: localStorage.getItem('posops.apiKey'),
     user: localStorage.getItem('posops.user') || '',
     lang: localStorage.getItem('posops.lang') || (navigator.language && navigator.language.startsWith('zh') ? 'zh-CN' : 'en'),
-    devices: [], incidents: [], selected: null, events: [], source: null, poll: null, refreshTimer: null, stateTimer: null,
+    devices: [], incidents: [], selected: null, events: [], stream: null, poll: null, refreshTimer: null, stateTimer: null,
   };
 
   // ---- text ----
@@ -18,7 +18,7 @@
     document.documentElement.lang = state.lang;
     document.querySelectorAll('[data-i18n]').forEach(el => { el.textContent = t(el.dataset.i18n); });
     $('language').textContent = t('language');
-    setLive(state.source && state.source.readyState === 1 ? 'live' : (state.poll ? 'polling' : 'offline'));
+    setLive($('live').dataset.mode || 'offline');
     render();
   }
 
@@ -277,30 +277,58 @@
   $('slider').addEventListener('input', () => { renderTimeline(); loadStateSoon(); });
 
   // ---- live ----
-  const STREAM_EVENTS = ['incident-opened', 'incident-acknowledged', 'incident-mitigated', 'incident-escalated', 'incident-reopened',
-    'incident-resolved', 'incident-verified', 'incident-closed', 'store-outage-detected', 'store-outage-resolved',
-    'platform-outage-detected', 'platform-outage-resolved', 'device-status', 'message'];
-
-  function connect() {
-    if (state.source) state.source.close();
-    clearInterval(state.poll);
-    state.poll = null;
-    if (!window.EventSource) { startPolling(); return; }
-    const source = new EventSource('/api/stream' + (state.key ? '?key=' + encodeURIComponent(state.key) : ''));
-    state.source = source;
-    let opened = false;
-    source.onopen = () => { opened = true; clearInterval(state.poll); state.poll = null; setLive('live'); refreshSoon(); };
-    source.onerror = () => {
-      // Not served (yet) or refused: poll instead; EventSource itself retries a dropped stream.
-      if (!opened || source.readyState === 2) { source.close(); startPolling(); } else setLive('offline');
-    };
-    STREAM_EVENTS.forEach(name => source.addEventListener(name, e => onLiveEvent(name, e.data)));
+  // fetch() rather than EventSource: it can send the X-Api-Key header, so the key never goes into a URL.
+  async function connect() {
+    if (state.stream) state.stream.abort();
+    const controller = new AbortController();
+    state.stream = controller;
+    try {
+      const headers = { Accept: 'text/event-stream' };
+      if (state.key) headers['X-Api-Key'] = state.key;
+      const response = await fetch('/api/stream', { headers, signal: controller.signal, cache: 'no-store' });
+      if (!response.ok || !response.body) throw new Error('stream answered ' + response.status);
+      clearInterval(state.poll);
+      state.poll = null;
+      setLive('live');
+      refreshSoon();
+      const reader = response.body.getReader();
+      const decoder = new TextDecoder();
+      let buffer = '';
+      for (;;) {
+        const { value, done } = await reader.read();
+        if (done) break;
+        buffer += decoder.decode(value, { stream: true });
+        let end;
+        while ((end = buffer.indexOf('\n\n')) >= 0) {
+          dispatch(buffer.slice(0, end));
+          buffer = buffer.slice(end + 2);
+        }
+      }
+    } catch (e) {
+      if (controller.signal.aborted) return;
+    }
+    if (state.stream !== controller) return;
+    // The stream ended or is not available: poll meanwhile and try the stream again shortly.
+    startPolling();
+    setTimeout(connect, 5000);
+  }
+  function dispatch(block) {
+    let name = 'message';
+    const data = [];
+    block.split('\n').forEach(line => {
+      if (!line || line.startsWith(':')) return;
+      const colon = line.indexOf(':');
+      const field = colon < 0 ? line : line.slice(0, colon);
+      const value = colon < 0 ? '' : line.slice(colon + 1).replace(/^ /, '');
+      if (field === 'event') name = value;
+      else if (field === 'data') data.push(value);
+    });
+    if (data.length) onLiveEvent(name, data.join('\n'));
   }
   function startPolling() {
-    if (state.poll) return;
     setLive('polling');
+    if (state.poll) return;
     state.poll = setInterval(() => refreshSoon(), 3000);
-    setTimeout(connect, 30000);
   }
   function setLive(mode) {
     const live = $('live');

@@ -40,6 +40,7 @@ public sealed class DashboardTests(TestServers servers, ITestOutputHelper output
         await page.GetByTestId("save-key").ClickAsync();
         Assert.Equal(CliRunner.OpsKey, await page.EvaluateAsync<string>("localStorage.getItem('posops.apiKey')"));
         await Assertions.Expect(page.Locator($"[data-store='S02'] .dot[data-device='{healthy}']")).ToBeVisibleAsync();
+        await Assertions.Expect(page.GetByTestId("live-status")).ToHaveAttributeAsync("data-mode", "live", new LocatorAssertionsToHaveAttributeOptions { Timeout = 15_000 });
 
         // A terminal reports a blocking fault while the page is open.
         var device = Messages.NewDeviceId("S01");
@@ -48,8 +49,8 @@ public sealed class DashboardTests(TestServers servers, ITestOutputHelper output
         var row = page.Locator("tr[data-testid='incident']", new PageLocatorOptions { HasText = device });
         await Assertions.Expect(row).ToBeVisibleAsync(new LocatorAssertionsToBeVisibleOptions { Timeout = 30_000 });
         await Assertions.Expect(row.Locator(".status")).ToContainTextAsync("open");
-        var liveMode = await page.GetByTestId("live-status").GetAttributeAsync("data-mode");
-        output.WriteLine($"dashboard live updates: {liveMode} (live = SSE on /api/stream, polling = fallback)");
+        // It came over the live stream (SSE), not by polling: the live feed shows the event itself.
+        await Assertions.Expect(page.GetByTestId("feed").Locator("li[data-event='incident-opened']", new LocatorLocatorOptions { HasText = device })).ToBeVisibleAsync();
 
         await row.Locator("button[data-action='acknowledge']").ClickAsync();
 
