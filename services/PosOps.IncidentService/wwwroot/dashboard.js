@@ -145,7 +145,7 @@
     return Array.isArray(runbook.steps) ? runbook.steps : (Array.isArray(incident.steps) ? incident.steps : []);
   }
   const stepDone = s => ['done', 'completed', 'succeeded', 'skipped'].includes(String(s.status || s.state || '').toLowerCase());
-  const stepTitle = s => (s.title && (s.title[state.lang] || s.title.en)) || (state.lang === 'zh-CN' ? s.titleZh : s.titleEn) || s.title || s.name || s.id || '';
+  const stepTitle = s => (state.lang === 'zh-CN' ? s.textZh || s.titleZh : s.textEn || s.titleEn) || s.textEn || s.title || s.name || s.stepId || s.id || '';
 
   function renderIncidents() {
     const rows = $('incident-rows');
@@ -171,7 +171,14 @@
         bar.value = done;
         runbook.append(bar, el('span', 'muted', ` ${done}/${all.length} ${t('steps')}`));
         const next = all.find(s => !stepDone(s));
-        if (next) runbook.append(el('div', 'next', stepTitle(next)));
+        if (next) {
+          const line = el('div', 'next ' + String(next.status || '').toLowerCase(), stepTitle(next));
+          // Ops tick manual and contact steps here; automatic ones are judged by the agent's answer.
+          if (next.stepId && ['manual', 'contact'].includes(String(next.kind).toLowerCase()) && String(next.status).toLowerCase() !== 'failed') {
+            line.append(' ', tickButton(incident, next));
+          }
+          runbook.append(line);
+        }
       }
       const actions = el('td', 'actions');
       if (status === 'open') actions.append(actionButton(incident, 'acknowledge'));
@@ -181,6 +188,26 @@
         td(time(incident.openedAt)), runbook, actions);
       rows.append(tr);
     });
+  }
+
+  function tickButton(incident, step) {
+    const button = el('button', 'action tick', t('stepDone'));
+    button.type = 'button';
+    button.dataset.step = step.stepId;
+    button.addEventListener('click', async () => {
+      button.disabled = true;
+      try {
+        const updated = await api(`/api/incidents/${incident.id}/steps/${encodeURIComponent(step.stepId)}/complete`, {
+          method: 'POST', headers: { 'Content-Type': 'application/json' }, body: JSON.stringify({ by: state.user || 'dashboard' }),
+        });
+        state.incidents = state.incidents.map(i => i.id === updated.id ? updated : i);
+        render();
+      } catch (e) {
+        if (e.status) showError(`${t('stepDone')}: ${e.message}`);
+        refreshSoon();
+      }
+    });
+    return button;
   }
 
   function actionButton(incident, action) {

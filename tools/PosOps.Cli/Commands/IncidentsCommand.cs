@@ -105,14 +105,14 @@ public static class IncidentsCommand
         }
 
         var table = new Table().Border(TableBorder.Rounded).Title("runbook")
-            .AddColumn("#").AddColumn("step").AddColumn("kind").AddColumn("status").AddColumn("done by");
+            .AddColumn("#").AddColumn("step").AddColumn("kind").AddColumn("status").AddColumn("by");
         var number = 1;
         foreach (var step in steps)
         {
             var state = Json.Text(step, "status", "state");
             table.AddRow(
                 new Markup(number++.ToString(System.Globalization.CultureInfo.InvariantCulture)),
-                new Markup(Markup.Escape(Json.Text(step, "title.en", "titleEn", "title", "name", "id"))),
+                new Markup(Markup.Escape(Json.Text(step, "textEn", "title.en", "titleEn", "title", "name", "stepId", "id"))),
                 new Markup(Markup.Escape(Json.Text(step, "kind"))),
                 new Markup(Rendering.StatusStyle(state) is { } style && state.Length > 0 ? $"[{style}]{Markup.Escape(state)}[/]" : Markup.Escape(state)),
                 new Markup(Markup.Escape(Json.Text(step, "completedBy", "by"))));

@@ -83,9 +83,9 @@ public static class Rendering
     /// <summary>Colours that read the same in the CLI and on the dashboard.</summary>
     public static string? StatusStyle(string status) => status.ToLowerInvariant() switch
     {
-        "open" or "reopened" or "blocking" or "down" or "red" or "silent" or "offline" => "red",
-        "acknowledged" or "mitigated" or "degraded" or "amber" or "escalated" => "yellow",
-        "resolved" or "verified" or "closed" or "ok" or "healthy" or "green" or "online" => "green",
+        "open" or "reopened" or "blocking" or "down" or "red" or "silent" or "offline" or "failed" or "overdue" => "red",
+        "acknowledged" or "mitigated" or "degraded" or "amber" or "escalated" or "running" => "yellow",
+        "resolved" or "verified" or "closed" or "ok" or "healthy" or "green" or "online" or "completed" or "done" => "green",
         _ => null,
     };
 
