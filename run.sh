@@ -41,6 +41,8 @@ bin() { echo "$root/$1/bin/Release/net10.0/$(basename "$1").dll"; }
 export POSOPS_WEBHOOK_SECRET="${POSOPS_WEBHOOK_SECRET:-$(head -c 16 /dev/urandom | od -An -tx1 | tr -d ' \n')}"
 export POSOPS__Notification__Webhook__Secret="$POSOPS_WEBHOOK_SECRET"
 export POSOPS__Notification__Webhook__Url="http://127.0.0.1:5090/alerts"
+# A fresh admin API key per run (send it as X-Api-Key, or set POSOPS_API_KEY for the posops CLI).
+export POSOPS__Auth__BootstrapAdminKey="${POSOPS__Auth__BootstrapAdminKey:-$(head -c 24 /dev/urandom | od -An -tx1 | tr -d ' \n')}"
 
 wait_ready() { # name url
   for _ in $(seq 1 120); do
@@ -76,6 +78,8 @@ cat <<INFO
 PosOps is running (logs in .posops/logs/):
   Incidents API        http://127.0.0.1:5080/api/incidents
   Devices API          http://127.0.0.1:5080/api/devices
+  API reference        http://127.0.0.1:5080/scalar   (OpenAPI: /openapi/v1.json, metrics: /metrics)
+  admin key: ${POSOPS__Auth__BootstrapAdminKey}
   Health               http://127.0.0.1:5080/health/ready   http://127.0.0.1:5081/health/ready
   RabbitMQ management  ${POSOPS_RABBITMQ_MANAGEMENT:-http://127.0.0.1:55673} (posops / posops)
   Simulated fleet      ${POSOPS__Agent__Simulation__Terminals:-50} terminals in ${POSOPS__Agent__Simulation__Stores:-5} stores, a fault every ${POSOPS__Agent__Simulation__FaultEverySeconds:-5} s

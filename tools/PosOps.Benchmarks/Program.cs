@@ -18,6 +18,10 @@ using RabbitMQ.Client;
 // the machines are shared and noisy). Loopback only, bounded, stops by itself, cleans up its vhost.
 //   dotnet run -c Release --project tools/PosOps.Benchmarks -- outbox [messages=20000] [devices=100]
 var mode = args.FirstOrDefault() ?? "outbox";
+if (mode == "replay")
+{
+    return await PosOps.Benchmarks.ReplayBenchmark.RunAsync(args);
+}
 if (mode != "outbox")
 {
     Console.Error.WriteLine("usage: PosOps.Benchmarks outbox [messages] [devices]");

@@ -75,7 +75,7 @@ public sealed class EventHistory(NpgsqlDataSource dataSource, IDocumentStore sto
         await using var command = Command(
             "select e.stream_id, e.version, e.seq_id, e.id, e.type, e.timestamp, e.correlation_id, e.mt_dotnet_type, e.data" + Where
             + " order by e.seq_id" + (filter.Limit is { } limit ? $" limit {limit}" : ""), filter);
-        await using var reader = await command.ExecuteReaderAsync(System.Data.CommandBehavior.SequentialAccess, cancellationToken);
+        await using var reader = await command.ExecuteReaderAsync(cancellationToken);
         while (await reader.ReadAsync(cancellationToken))
         {
             var streamId = reader.GetString(0);

@@ -1,0 +1,77 @@
+using System.Net;
+
+namespace PosOps.IntegrationTests.Api;
+
+/// <summary>The live stream (SSE) carries committed integration events; /metrics answers in Prometheus format on every service.</summary>
+public sealed class LiveAndMetricsTests(TestServers servers) : SystemTest(servers)
+{
+    [Fact]
+    public async Task GivenAConnectedStreamClient_WhenAFaultOpensAnIncident_ThenTheClientReceivesIncidentOpened()
+    {
+        using var response = await System.Api.GetAsync("/api/stream", HttpCompletionOption.ResponseHeadersRead);
+        Assert.Equal("text/event-stream", response.Content.Headers.ContentType?.MediaType);
+        await using var body = await response.Content.ReadAsStreamAsync();
+        using var reader = new StreamReader(body);
+        Assert.Equal(": connected", await reader.ReadLineAsync());
+
+        var device = Messages.NewDeviceId();
+        await System.Agent.PublishAsync(Messages.Fault(device, 1), default);
+
+        using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(30));
+        string? eventName = null;
+        while (await reader.ReadLineAsync(timeout.Token) is { } line)
+        {
+            if (line.StartsWith("event: ", StringComparison.Ordinal))
+            {
+                eventName = line["event: ".Length..];
+            }
+            else if (line.StartsWith("data: ", StringComparison.Ordinal) && line.Contains(device, StringComparison.Ordinal))
+            {
+                break;
+            }
+        }
+
+        Assert.Equal("incident-opened", eventName);
+    }
+
+    [Fact]
+    public async Task GivenRunningServices_WhenMetricsAreScraped_ThenEachAnswersInPrometheusFormat_WithTheIngestionAndIncidentSeries()
+    {
+        var device = Messages.NewDeviceId();
+        await System.Agent.PublishAsync(Messages.Heartbeat(device, 1), default);
+        await System.Agent.PublishAsync(Messages.Fault(device, 2), default);
+        await Wait.UntilAsync(async () => (await System.GetJsonAsync($"/api/incidents?device={device}")).GetArrayLength() == 1, TimeSpan.FromSeconds(30), "the incident");
+
+        using var anonymous = new HttpClient();
+        var metrics = "";
+        await Wait.UntilAsync(async () =>
+        {
+            metrics = await anonymous.GetStringAsync(new Uri(System.Api.BaseAddress!, "/metrics"));
+            return metrics.Contains("posops_agent_messages_handled", StringComparison.Ordinal) && metrics.Contains("posops_incidents{", StringComparison.Ordinal);
+        }, TimeSpan.FromSeconds(30), "the ingestion and incident series");
+        Assert.Contains("queue=\"posops.incidents.fault\"", metrics, StringComparison.Ordinal);
+        Assert.Contains("posops_queue_messages", metrics, StringComparison.Ordinal);
+        Assert.Contains("posops_publisher_lag", metrics, StringComparison.Ordinal);
+
+        var notifications = await anonymous.GetAsync(new Uri(new Uri(System.Notifications!.Urls.First()), "/metrics"));
+        Assert.Equal(HttpStatusCode.OK, notifications.StatusCode);
+        Assert.Contains("# TYPE", await notifications.Content.ReadAsStringAsync(), StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task GivenTheService_WhenItsOpenApiDocumentIsFetchedAnonymously_ThenItDescribesTheRoutesAndBothWaysToAuthenticate()
+    {
+        using var anonymous = new HttpClient { BaseAddress = System.Api.BaseAddress };
+        var document = System.Text.Json.JsonDocument.Parse(await anonymous.GetStringAsync("/openapi/v1.json")).RootElement;
+
+        var paths = document.GetProperty("paths").EnumerateObject().Select(p => p.Name).ToList();
+        Assert.Contains("/api/devices/{id}/state", paths);
+        Assert.Contains("/api/devices/{id}/verify", paths);
+        Assert.Contains("/api/stores/{id}/export", paths);
+        Assert.Contains("/api/stream", paths);
+        var schemes = document.GetProperty("components").GetProperty("securitySchemes");
+        Assert.Equal("X-Api-Key", schemes.GetProperty("ApiKey").GetProperty("name").GetString());
+        Assert.Equal("bearer", schemes.GetProperty("Bearer").GetProperty("scheme").GetString());
+        Assert.Equal(HttpStatusCode.OK, (await anonymous.GetAsync("/scalar")).StatusCode);
+    }
+}
