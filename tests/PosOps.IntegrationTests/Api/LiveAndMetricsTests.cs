@@ -1,4 +1,5 @@
 using System.Net;
+using System.Text.Json;
 
 namespace PosOps.IntegrationTests.Api;
 
@@ -50,8 +51,11 @@ public sealed class LiveAndMetricsTests(TestServers servers) : SystemTest(server
             return metrics.Contains("posops_agent_messages_handled", StringComparison.Ordinal) && metrics.Contains("posops_incidents{", StringComparison.Ordinal);
         }, TimeSpan.FromSeconds(30), "the ingestion and incident series");
         Assert.Contains("queue=\"posops.incidents.fault\"", metrics, StringComparison.Ordinal);
-        Assert.Contains("posops_queue_messages", metrics, StringComparison.Ordinal);
-        Assert.Contains("posops_publisher_lag", metrics, StringComparison.Ordinal);
+        // The names the Grafana dashboard uses.
+        foreach (var series in new[] { "posops_agent_messages_handled_total", "posops_incidents", "posops_queue_messages", "posops_publisher_lag", "http_server_request_duration_seconds_bucket" })
+        {
+            Assert.Matches($"(?m)^{series}[{{ ]", metrics);
+        }
 
         var notifications = await anonymous.GetAsync(new Uri(new Uri(System.Notifications!.Urls.First()), "/metrics"));
         Assert.Equal(HttpStatusCode.OK, notifications.StatusCode);
@@ -62,7 +66,7 @@ public sealed class LiveAndMetricsTests(TestServers servers) : SystemTest(server
     public async Task GivenTheService_WhenItsOpenApiDocumentIsFetchedAnonymously_ThenItDescribesTheRoutesAndBothWaysToAuthenticate()
     {
         using var anonymous = new HttpClient { BaseAddress = System.Api.BaseAddress };
-        var document = System.Text.Json.JsonDocument.Parse(await anonymous.GetStringAsync("/openapi/v1.json")).RootElement;
+        var document = JsonDocument.Parse(await anonymous.GetStringAsync("/openapi/v1.json")).RootElement;
 
         var paths = document.GetProperty("paths").EnumerateObject().Select(p => p.Name).ToList();
         Assert.Contains("/api/devices/{id}/state", paths);

@@ -16,6 +16,9 @@ public sealed class ExportTests(TestServers servers) : SystemTest(servers)
         var first = Messages.NewDeviceId(store);
         var second = Messages.NewDeviceId(store);
         await System.Agent.PublishAsync(Messages.Fault(first, 1), default);
+        // Apart, so the clear is committed (and time-stamped) after the fault: the range filter below needs two instants.
+        await Wait.UntilAsync(async () => (await System.GetJsonAsync($"/api/incidents?device={first}")).GetArrayLength() == 1, TimeSpan.FromSeconds(30), "the first incident");
+        await Task.Delay(50);
         await System.Agent.PublishAsync(Messages.Cleared(first, 2), default);
         await System.Agent.PublishAsync(Messages.Fault(second, 1, "display", "DISPLAY_UNRESPONSIVE"), default);
         await Wait.UntilAsync(async () => (await System.GetJsonAsync($"/api/incidents?store={store}&status=resolved")).GetArrayLength() == 1
