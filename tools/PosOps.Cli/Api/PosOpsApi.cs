@@ -164,6 +164,11 @@ public sealed class PosOpsApi : IDisposable
                 .ToList();
             return parts.Count == 0 ? "" : ": " + string.Join(": ", parts);
         }
+        catch (JsonException) when (body.StartsWith("Status Code:", StringComparison.Ordinal))
+        {
+            // ASP.NET Core's plain status page repeats what the message already says.
+            return "";
+        }
         catch (JsonException)
         {
             var text = new StringBuilder(body.Trim());
