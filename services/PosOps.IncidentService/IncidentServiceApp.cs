@@ -3,6 +3,7 @@ using PosOps.IncidentService.Api;
 using PosOps.IncidentService.Correlation;
 using PosOps.IncidentService.Fleet;
 using PosOps.IncidentService.Audit;
+using PosOps.IncidentService.Dashboard;
 using PosOps.IncidentService.Incidents;
 using PosOps.IncidentService.LiveFeed;
 using PosOps.IncidentService.Liveness;
@@ -69,6 +70,7 @@ public static class IncidentServiceApp
         app.MapStatsApi();
         app.MapStreamApi();
         app.MapApiDocument();
+        app.MapDashboard();
         return app;
     }
 }

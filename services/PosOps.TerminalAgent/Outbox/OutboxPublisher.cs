@@ -108,6 +108,7 @@ public sealed partial class OutboxPublisher(
                         ["x-posops-sequence"] = row.Sequence.ToString(CultureInfo.InvariantCulture),
                     },
                 };
+                using var trace = OutboxTracing.StartPublish(row, properties.Headers);
 
                 // Mandatory for everything that matters: unrouted means "keep it", not "gone".
                 await channel.BasicPublishAsync(row.Exchange, row.DeviceId, mandatory: row.Persistent, properties, row.Body, cancellationToken);

@@ -1,0 +1,31 @@
+// Texts of the dashboard in English and Simplified Chinese; the choice is kept in localStorage.
+window.PosOpsText = {
+  en: {
+    subtitle: 'fleet and incidents', offline: 'offline', live: 'live', polling: 'polling', apiKey: 'API key',
+    fleet: 'Fleet by store', green: 'taking payments', amber: 'degraded / being worked', red: 'cannot take card payments',
+    openIncidents: 'Open incidents', device: 'Device', store: 'Store', fault: 'Fault', severity: 'Severity', status: 'Status',
+    opened: 'Opened', runbook: 'Runbook', actions: 'Actions', noIncidents: 'No open incidents.',
+    timeline: 'Device timeline', stateAt: 'State as of', liveFeed: 'Live events', signIn: 'Connect to PosOps',
+    yourName: 'Your name (for actions)', keyHint: 'The key is kept in this browser only and sent as X-Api-Key.', save: 'Save',
+    acknowledge: 'Acknowledge', resolve: 'Resolve', stepDone: 'Done', devices: 'devices', noEvents: 'No events for this device.',
+    noState: 'No state before this instant.', unauthorized: 'The API refused the key. Enter a valid API key.',
+    unreachable: 'Cannot reach the PosOps API.', steps: 'steps', language: '中文',
+    'status.open': 'open', 'status.acknowledged': 'acknowledged', 'status.mitigated': 'mitigated', 'status.resolved': 'resolved',
+    'status.verified': 'verified', 'status.closed': 'closed',
+    'severity.blocking': 'blocking', 'severity.degraded': 'degraded', 'severity.minor': 'minor',
+  },
+  'zh-CN': {
+    subtitle: '终端与事件', offline: '离线', live: '实时', polling: '轮询', apiKey: 'API 密钥',
+    fleet: '各门店终端', green: '可正常收款', amber: '功能降级 / 处理中', red: '无法刷卡收款',
+    openIncidents: '未关闭事件', device: '设备', store: '门店', fault: '故障', severity: '严重程度', status: '状态',
+    opened: '发生时间', runbook: '处置手册', actions: '操作', noIncidents: '暂无未关闭事件。',
+    timeline: '设备时间线', stateAt: '状态时间点', liveFeed: '实时事件', signIn: '连接 PosOps',
+    yourName: '您的姓名（用于操作记录）', keyHint: '密钥仅保存在本浏览器中，并以 X-Api-Key 发送。', save: '保存',
+    acknowledge: '确认', resolve: '解决', stepDone: '已完成', devices: '台设备', noEvents: '该设备暂无事件。',
+    noState: '该时间点之前没有状态。', unauthorized: 'API 拒绝了该密钥，请输入有效的 API 密钥。',
+    unreachable: '无法连接 PosOps API。', steps: '步', language: 'English',
+    'status.open': '待处理', 'status.acknowledged': '已确认', 'status.mitigated': '已缓解', 'status.resolved': '已解决',
+    'status.verified': '已验证', 'status.closed': '已关闭',
+    'severity.blocking': '阻断', 'severity.degraded': '降级', 'severity.minor': '轻微',
+  },
+};

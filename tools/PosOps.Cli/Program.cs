@@ -1,0 +1,3 @@
+using PosOps.Cli;
+
+return await PosOpsCli.RunAsync(args, CliConsole.System());
