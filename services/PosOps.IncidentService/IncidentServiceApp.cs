@@ -62,7 +62,6 @@ public static class IncidentServiceApp
         app.MapIncidentActionsApi();
         app.MapAlertAckApi();
         app.MapDevicesApi();
-        app.MapCommandsApi();
         app.MapRunbooksApi();
         app.MapFleetApi();
         app.MapGroup("").RequireAuthorization(Policies.Act).AddEndpointFilter<DeviceScopeFilter>().MapCommandsApi();

@@ -1,6 +1,7 @@
 using System.Collections.Concurrent;
 using System.Diagnostics.Metrics;
 using Marten;
+using Microsoft.Extensions.Options;
 using Npgsql;
 using PosOps.Contracts;
 using PosOps.IncidentService.AgentInbox;
@@ -19,7 +20,6 @@ public sealed partial class IncidentServiceGauges : BackgroundService
 {
     public static readonly TimeSpan Every = TimeSpan.FromSeconds(10);
 
-    private static readonly string[] Queues = [WireNames.HeartbeatQueue, WireNames.FaultQueue, WireNames.TransactionsQueue, WireNames.AgentErrorQueue];
 
     private const string PublisherLagSql = $"""
         select coalesce((select max(seq_id) from {EventStoreSchema.Name}.mt_events), 0)
@@ -33,11 +33,15 @@ public sealed partial class IncidentServiceGauges : BackgroundService
     private readonly ILogger<IncidentServiceGauges> logger;
     private readonly ConcurrentDictionary<string, long> incidents = new();
     private readonly ConcurrentDictionary<string, long> queues = new();
+    private readonly int partitions;
     private long publisherLag;
 
     public IncidentServiceGauges(
-        IMeterFactory meterFactory, IDocumentStore store, NpgsqlDataSource dataSource, AmqpConnectionProvider connections, TimeProvider clock, ILogger<IncidentServiceGauges> logger)
+        IMeterFactory meterFactory, IDocumentStore store, NpgsqlDataSource dataSource, AmqpConnectionProvider connections, IOptions<AgentInboxOptions> inbox,
+        TimeProvider clock, ILogger<IncidentServiceGauges> logger)
     {
+        ArgumentNullException.ThrowIfNull(inbox);
+        partitions = inbox.Value.Partitions;
         ArgumentNullException.ThrowIfNull(meterFactory);
         this.store = store;
         this.dataSource = dataSource;
@@ -86,12 +90,21 @@ public sealed partial class IncidentServiceGauges : BackgroundService
             Volatile.Write(ref publisherLag, Convert.ToInt64(await command.ExecuteScalarAsync(cancellationToken), System.Globalization.CultureInfo.InvariantCulture));
         }
 
+        // Each family's lag is the sum over its partition queues; the label stays the family's name.
         var connection = await connections.GetAsync(cancellationToken);
-        foreach (var queue in Queues)
+        var sampled = AgentTopology.Families.Select(f => (Label: f.Queue, Queues: Enumerable.Range(0, partitions).Select(f.Partition).ToArray()))
+            .Append((Label: WireNames.AgentErrorQueue, Queues: [WireNames.AgentErrorQueue]));
+        foreach (var (label, names) in sampled)
         {
-            // A passive declare of a missing queue closes the channel: one channel per queue.
-            await using var channel = await connection.CreateChannelAsync(cancellationToken: cancellationToken);
-            queues[queue] = (await channel.QueueDeclarePassiveAsync(queue, cancellationToken)).MessageCount;
+            long waiting = 0;
+            foreach (var queue in names)
+            {
+                // A passive declare of a missing queue closes the channel: one channel per queue.
+                await using var channel = await connection.CreateChannelAsync(cancellationToken: cancellationToken);
+                waiting += (await channel.QueueDeclarePassiveAsync(queue, cancellationToken)).MessageCount;
+            }
+
+            queues[label] = waiting;
         }
     }
 

@@ -1,4 +1,6 @@
+using Marten;
 using Microsoft.Extensions.Options;
+using PosOps.Contracts.Agent;
 using Npgsql;
 using PosOps.IncidentService.Correlation;
 using PosOps.IncidentService.Incidents;
@@ -10,9 +12,11 @@ namespace PosOps.IncidentService.Timers;
 /// <summary>Fires due timers: the follow-up check verifies a resolved incident (or waits for reconciliation).</summary>
 public sealed partial class TimerWorker(
     NpgsqlDataSource dataSource,
+    IDocumentStore store,
     DeviceWriter writer,
     DeviceLivenessQueries liveness,
     IOptions<FollowUpOptions> options,
+    IOptions<LivenessOptions> livenessOptions,
     TimeProvider clock,
     ILogger<TimerWorker> logger) : BackgroundService
 {
@@ -87,6 +91,18 @@ public sealed partial class TimerWorker(
     private async Task FollowUpAsync(DueTimer due, CancellationToken cancellationToken)
     {
         var health = await liveness.FindAsync(due.DeviceId, cancellationToken);
+        if (await FollowUpFailureAsync(due, health, cancellationToken) is { } failure)
+        {
+            var failed = await writer.DecideAsync(due.DeviceId, (_, now) => new FailFollowUp(due.DeviceId, due.IncidentId, failure, now), cancellationToken,
+                (session, _, _) => DurableTimers.CompleteIn(session, due.Id));
+            if (failed.Length > 0)
+            {
+                LogFollowUpFailed(due.IncidentId, due.DeviceId, failure);
+            }
+
+            return;
+        }
+
         var journalEmpty = health is null || health.Health.OfflineJournalDepth == 0;
         try
         {
@@ -104,6 +120,33 @@ public sealed partial class TimerWorker(
             await DurableTimers.PostponeAsync(dataSource, due.Id, TimeSpan.FromSeconds(options.Value.RetryUnreconciledSeconds), cancellationToken);
         }
     }
+
+    /// <summary>
+    /// The guide's follow-up: is the terminal really back to normal? Not if it is not heard from, or its
+    /// heartbeat still shows the fault (say ops resolved it by hand while the paper is still out).
+    /// </summary>
+    private async Task<string?> FollowUpFailureAsync(DueTimer due, DeviceLiveness? health, CancellationToken cancellationToken)
+    {
+        if (health is null)
+        {
+            return null; // a store or platform stream, or a device that never sent a heartbeat: nothing to judge by
+        }
+
+        var quiet = clock.GetUtcNow() - health.LastSeenAt;
+        if (quiet > livenessOptions.Value.SilentAfter)
+        {
+            return $"the terminal has not been heard from for {quiet.TotalSeconds:0} s";
+        }
+
+        await using var session = store.QuerySession();
+        var incident = await session.LoadAsync<IncidentView>(due.IncidentId, cancellationToken);
+        return incident is not null && health.Health.Components.Any(c => c.Status != ComponentStatus.Ok && c.Code == incident.FaultCode)
+            ? $"the terminal's heartbeat still reports {incident.FaultCode}"
+            : null;
+    }
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Follow-up of incident {IncidentId} on {DeviceId} failed: {Reason}; the incident reopens")]
+    private partial void LogFollowUpFailed(Guid incidentId, string deviceId, string reason);
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "Incident {IncidentId} on {DeviceId} not acknowledged in time: escalated to level {Level}")]
     private partial void LogEscalated(Guid incidentId, string deviceId, int level);
