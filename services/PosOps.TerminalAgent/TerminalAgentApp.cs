@@ -77,8 +77,9 @@ public static class TerminalAgentApp
     }
 
     /// <summary>
-    /// The device registry entries of the simulated fleet (id, store, model, serial, location, key),
-    /// for IncidentService to import: the inventory vendor support and signature checks need.
+    /// The registry of the simulated fleet for IncidentService to import: devices (id, store, model,
+    /// serial, location, key: what vendor support and signature checks need) and stores (ISP line for the
+    /// ISP contact step, one spare terminal each for the backup-terminal step, a region for routing).
     /// </summary>
     public static async Task ExportRegistryAsync(WebApplication app, string path)
     {
@@ -87,7 +88,11 @@ public static class TerminalAgentApp
         var keys = app.Services.GetRequiredService<IDeviceKeys>();
         var entries = fleet.Terminals.Select(t => new DeviceRegistryEntry(t.DeviceId, t.Identity.StoreId, t.Identity.Model, t.Identity.Serial, t.Identity.Location,
             Convert.ToBase64String(keys.KeyFor(t.DeviceId)))).ToList();
+        string[] regions = ["east", "south", "north", "west"];
+        var stores = fleet.Terminals.Select(t => t.Identity.StoreId).Distinct(StringComparer.Ordinal).Order(StringComparer.Ordinal).Select((store, i) =>
+            new StoreRegistryEntry(store, $"Simulated store {store}", regions[i % regions.Length], i % 2 == 0 ? "China Telecom" : "China Unicom", $"LN-{store}-{1000 + i}",
+                ["simulated"], [$"{store}-B01"])).ToList();
         Directory.CreateDirectory(Path.GetDirectoryName(Path.GetFullPath(path))!);
-        await File.WriteAllTextAsync(path, JsonSerializer.Serialize(entries, WireJson.Options));
+        await File.WriteAllTextAsync(path, JsonSerializer.Serialize(new FleetRegistry(entries, stores), WireJson.Options));
     }
 }

@@ -58,10 +58,19 @@ public sealed partial class RegistryImporter(IDocumentStore store, IOptions<Regi
     /// <summary>Either a list of devices (older files) or an object with devices and stores.</summary>
     public static FleetRegistry Parse(string json, string file)
     {
-        var trimmed = json.AsSpan().TrimStart();
-        var registry = trimmed.Length > 0 && trimmed[0] == '['
-            ? new FleetRegistry(JsonSerializer.Deserialize<List<DeviceRegistryEntry>>(json, WireJson.Options) ?? [])
-            : JsonSerializer.Deserialize<FleetRegistry>(json, WireJson.Options);
+        FleetRegistry? registry;
+        try
+        {
+            var trimmed = json.AsSpan().TrimStart();
+            registry = trimmed.Length > 0 && trimmed[0] == '['
+                ? new FleetRegistry(JsonSerializer.Deserialize<List<DeviceRegistryEntry>>(json, WireJson.Options) ?? [])
+                : JsonSerializer.Deserialize<FleetRegistry>(json, WireJson.Options);
+        }
+        catch (JsonException e)
+        {
+            throw new InvalidOperationException($"{file} is not a registry file: {e.Message}", e);
+        }
+
         return registry?.Devices is null ? throw new InvalidOperationException($"{file} holds no registry entries") : registry;
     }
 
