@@ -16,7 +16,8 @@ public static class AlertAckApi
 {
     public static IEndpointRouteBuilder MapAlertAckApi(this IEndpointRouteBuilder app)
     {
-        var api = app.MapGroup("/api/incidents/{id:guid}/ack").WithTags("Incidents");
+        // The signed, expiring token is this route's own authentication (alerts carry no API key).
+        var api = app.MapGroup("/api/incidents/{id:guid}/ack").WithTags("Incidents").AllowAnonymous();
         api.MapGet("/", ConfirmAsync).WithName("ConfirmAlertAck").WithSummary("Confirmation page for an acknowledge link from an alert");
         api.MapPost("/", AcknowledgeAsync).WithName("AlertAck").WithSummary("Acknowledge with the signed token from an alert")
             .DisableAntiforgery();

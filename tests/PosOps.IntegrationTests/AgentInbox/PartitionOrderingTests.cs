@@ -1,4 +1,3 @@
-using System.Text.Json;
 using PosOps.Contracts;
 using PosOps.IncidentService.AgentInbox;
 using RabbitMQ.Client.Exceptions;
@@ -150,14 +149,8 @@ public sealed class PartitionOrderingTests(TestServers servers) : SystemTest(ser
 
     private async Task<List<(string Type, long Sequence)>> EdgesAsync(string device)
     {
-        var response = await System.Api.GetAsync($"/api/devices/{device}/events");
-        if (!response.IsSuccessStatusCode)
-        {
-            return [];
-        }
-
-        var events = JsonDocument.Parse(await response.Content.ReadAsStringAsync()).RootElement;
-        return [.. events.EnumerateArray()
+        var events = await System.EventsAsync(device);
+        return [.. events
             .Where(e => e.GetProperty("type").GetString() is "fault_detected" or "fault_cleared")
             .Select(e => (e.GetProperty("type").GetString()!, e.GetProperty("data").GetProperty("sequence").GetInt64()))];
     }

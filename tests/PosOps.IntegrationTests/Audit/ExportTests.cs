@@ -7,6 +7,8 @@ namespace PosOps.IntegrationTests.Audit;
 /// <summary>CSV and JSON exports of a device's and a store's history, streamed, with the count up front and a range filter.</summary>
 public sealed class ExportTests(TestServers servers) : SystemTest(servers)
 {
+    protected override IReadOnlyDictionary<string, string?> Settings { get; } = new Dictionary<string, string?> { ["Runbooks:Folder"] = NoRunbooks.Folder };
+
     protected override bool WithNotifications => false;
 
     [Fact]

@@ -8,6 +8,8 @@ namespace PosOps.IntegrationTests.Audit;
 /// <summary>State as of an instant, rebuilt from the stream, at three instants of a scripted history.</summary>
 public sealed class TimeTravelTests(TestServers servers) : SystemTest(servers)
 {
+    protected override IReadOnlyDictionary<string, string?> Settings { get; } = new Dictionary<string, string?> { ["Runbooks:Folder"] = NoRunbooks.Folder };
+
     protected override bool WithNotifications => false;
 
     [Fact]

@@ -21,6 +21,7 @@ public sealed class CliRunner(Uri api, string? apiKey)
         ["Auth:ApiKeys:0:Name"] = "li.wei",
         ["Auth:ApiKeys:0:Key"] = OpsKey,
         ["Auth:ApiKeys:0:Role"] = "admin",
+        ["Runbooks:Folder"] = NoRunbooks.Folder,
     };
 
     public Uri Api => api;

@@ -96,6 +96,7 @@ public sealed class RunningSystem : IAsyncDisposable
         {
             var old = Api;
             Api = new HttpClient { BaseAddress = new Uri(other.Urls.First()) };
+            Api.DefaultRequestHeaders.Add("X-Api-Key", AdminKey);
             old.Dispose();
         }
     }

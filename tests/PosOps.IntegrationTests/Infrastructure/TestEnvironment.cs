@@ -79,3 +79,12 @@ public sealed class TestEnvironment : IAsyncDisposable
         return http;
     }
 }
+
+/// <summary>
+/// An empty runbook folder, for tests about audit, export and the page rather than runbooks: the
+/// streams then hold only what the test scripted (runbooks are data; this data is "none").
+/// </summary>
+public static class NoRunbooks
+{
+    public static string Folder { get; } = Directory.CreateDirectory(Path.Combine(Path.GetTempPath(), "posops-tests-no-runbooks")).FullName;
+}
