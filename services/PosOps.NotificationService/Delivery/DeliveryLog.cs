@@ -21,6 +21,12 @@ public sealed record RipeStorm(string Route, DateTimeOffset FirstHeld, DateTimeO
 /// </summary>
 public sealed class DeliveryLog(NpgsqlDataSource dataSource)
 {
+    /// <summary>
+    /// How alerts are stored in the log: the wire options, but nulls written out, so a digest without a
+    /// single component reads back (the wire omits nulls, and an omitted constructor value is refused).
+    /// </summary>
+    public static readonly JsonSerializerOptions Json = new(WireJson.Options) { DefaultIgnoreCondition = System.Text.Json.Serialization.JsonIgnoreCondition.Never };
+
     public const string Schema = "posops_notifications";
 
     public async Task EnsureSchemaAsync(CancellationToken cancellationToken)
@@ -57,6 +63,7 @@ public sealed class DeliveryLog(NpgsqlDataSource dataSource)
             create index if not exists deliveries_due on {Schema}.deliveries (next_attempt_at) where status = 'pending';
             create index if not exists deliveries_leased on {Schema}.deliveries (lease_until) where status = 'sending';
             create index if not exists deliveries_route on {Schema}.deliveries (route, receiver, created_at);
+            create index if not exists deliveries_in_flight on {Schema}.deliveries (incident_id, receiver, created_at) where status in ('pending', 'sending');
             create index if not exists deliveries_storm on {Schema}.deliveries (route) where status = 'storm';
             create table if not exists {Schema}.attempts (
                 id bigserial primary key,
@@ -124,7 +131,7 @@ public sealed class DeliveryLog(NpgsqlDataSource dataSource)
     {
         ArgumentNullException.ThrowIfNull(alert);
         ArgumentNullException.ThrowIfNull(decisions);
-        var json = JsonSerializer.Serialize(alert, WireJson.Options);
+        var json = JsonSerializer.Serialize(alert, Json);
         await using var connection = await dataSource.OpenConnectionAsync(cancellationToken);
         await using var transaction = await connection.BeginTransactionAsync(cancellationToken);
         if (remember)
@@ -187,8 +194,15 @@ public sealed class DeliveryLog(NpgsqlDataSource dataSource)
         await using var command = dataSource.CreateCommand($"""
             update {Schema}.deliveries d set status = 'sending', lease_until = now() + $2, updated_at = now()
             from (
-                select alert_key from {Schema}.deliveries
-                where (status = 'pending' and next_attempt_at <= now()) or (status = 'sending' and lease_until < now())
+                -- One incident's alerts reach a receiver in the order they were taken: a later one waits
+                -- while an earlier one for the same incident and receiver is still pending or being sent.
+                select x.alert_key from {Schema}.deliveries x
+                where ((x.status = 'pending' and x.next_attempt_at <= now()) or (x.status = 'sending' and x.lease_until < now()))
+                  and not exists (
+                      select 1 from {Schema}.deliveries o
+                      where o.incident_id = x.incident_id and o.receiver = x.receiver and o.created_at < x.created_at
+                        and o.status in ('pending', 'sending') and o.incident_id <> '00000000-0000-0000-0000-000000000000')
+                order by x.created_at
                 limit $1 for update skip locked
             ) due
             where d.alert_key = due.alert_key
@@ -200,7 +214,7 @@ public sealed class DeliveryLog(NpgsqlDataSource dataSource)
         await using var reader = await command.ExecuteReaderAsync(cancellationToken);
         while (await reader.ReadAsync(cancellationToken))
         {
-            due.Add(new DueDelivery(reader.GetString(0), reader.GetString(1), JsonSerializer.Deserialize<Alert>(reader.GetString(2), WireJson.Options)!,
+            due.Add(new DueDelivery(reader.GetString(0), reader.GetString(1), JsonSerializer.Deserialize<Alert>(reader.GetString(2), Json)!,
                 reader.GetInt32(3), await reader.GetFieldValueAsync<DateTimeOffset>(4, cancellationToken)));
         }
 
@@ -249,7 +263,7 @@ public sealed class DeliveryLog(NpgsqlDataSource dataSource)
             await using var dead = new NpgsqlCommand($"""
                 insert into {Schema}.dead_letters (alert_key, receiver, channel, reason, alert) values ($1, $2, $3, $4, $5::jsonb) on conflict (alert_key) do nothing
                 """, connection, transaction);
-            foreach (var value in new object[] { delivery.AlertKey, delivery.Receiver, channel, deadReason, JsonSerializer.Serialize(delivery.Alert, WireJson.Options) })
+            foreach (var value in new object[] { delivery.AlertKey, delivery.Receiver, channel, deadReason, JsonSerializer.Serialize(delivery.Alert, Json) })
             {
                 dead.Parameters.Add(new NpgsqlParameter { Value = value });
             }
@@ -307,7 +321,7 @@ public sealed class DeliveryLog(NpgsqlDataSource dataSource)
         {
             while (await reader.ReadAsync(cancellationToken))
             {
-                rows.Add((reader.GetString(0), reader.GetString(1), reader.GetString(2), JsonSerializer.Deserialize<Alert>(reader.GetString(3), WireJson.Options)!,
+                rows.Add((reader.GetString(0), reader.GetString(1), reader.GetString(2), JsonSerializer.Deserialize<Alert>(reader.GetString(3), Json)!,
                     await reader.GetFieldValueAsync<DateTimeOffset>(4, cancellationToken), await reader.GetFieldValueAsync<DateTimeOffset>(5, cancellationToken)));
             }
         }
@@ -322,7 +336,7 @@ public sealed class DeliveryLog(NpgsqlDataSource dataSource)
                 insert into {Schema}.deliveries (alert_key, event_id, incident_id, kind, channel, status, receiver, route, alert, next_attempt_at)
                 values ($1, $2, $3, $4, $5, 'pending', $6, $7, $8::jsonb, now()) on conflict (alert_key) do nothing
                 """, connection, transaction);
-            foreach (var value in new object[] { digest.Key(group.Key.Receiver), digest.EventId, digest.IncidentId, digest.Kind, channel, group.Key.Receiver, route, JsonSerializer.Serialize(digest, WireJson.Options) })
+            foreach (var value in new object[] { digest.Key(group.Key.Receiver), digest.EventId, digest.IncidentId, digest.Kind, channel, group.Key.Receiver, route, JsonSerializer.Serialize(digest, Json) })
             {
                 insert.Parameters.Add(new NpgsqlParameter { Value = value });
             }

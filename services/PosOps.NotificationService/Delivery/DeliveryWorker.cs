@@ -82,6 +82,12 @@ public sealed partial class DeliveryWorker(
                 {
                     LogLogUnavailable(e.Message);
                 }
+                catch (Exception e) when (e is not OperationCanceledException)
+                {
+                    // Whatever went wrong this round, the worker lives on: later rounds deliver the rest.
+                    LogRoundFailed(e.Message, e);
+                    await Task.Delay(poll, stoppingToken);
+                }
 
                 if (claimed == 0 || inFlight.Count >= settings.Concurrency)
                 {
@@ -96,6 +102,9 @@ public sealed partial class DeliveryWorker(
 
         await Task.WhenAll(inFlight.Values);
     }
+
+    [LoggerMessage(Level = LogLevel.Error, Message = "Delivery round failed: {Reason}")]
+    private partial void LogRoundFailed(string reason, Exception exception);
 
     private async Task DeliverAsync(DueDelivery due, CancellationToken stoppingToken)
     {

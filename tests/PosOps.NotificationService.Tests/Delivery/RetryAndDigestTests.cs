@@ -62,4 +62,18 @@ public sealed class RetryAndDigestTests
         Assert.Equal(StormDigest.DigestId("network:ops:k1"), digest.EventId);
         Assert.Equal(Alert.DigestKind, digest.Kind);
     }
+
+    [Fact]
+    public void GivenADigestOfDifferentFaultKinds_WhenStoredInTheDeliveryLogAndReadBack_ThenItIsTheSameAlert()
+    {
+        // Seen in ./run.sh: a digest over several components has no single component; it must read back.
+        var held = new[] { Given.Opened("S01-T001", component: "printer", code: "PAPER_OUT"), Given.Opened("S02-T001", component: "card-reader", code: "READER_FAULT") };
+        var digest = StormDigest.Summarize("default", "default:webhook:k1", held, Given.Noon);
+
+        var stored = System.Text.Json.JsonSerializer.Serialize(digest, DeliveryLog.Json);
+        var read = System.Text.Json.JsonSerializer.Deserialize<Alert>(stored, DeliveryLog.Json)!;
+
+        Assert.Null(digest.Component);
+        Assert.Equal((digest.EventId, digest.Kind, digest.Component, digest.StoreId), (read.EventId, read.Kind, read.Component, read.StoreId));
+    }
 }
