@@ -70,6 +70,11 @@ public sealed class TerminalObserver(NetworkPolicy policy)
             var cause = preferred is not null && terminal.Probes.ReadLinks().GetValueOrDefault(preferred) ? "GATEWAY_UNREACHABLE" : NetworkPolicy.DownCode(preferred ?? "wifi");
             network = new ComponentHealth("network", ComponentStatus.Faulted, cause);
         }
+        else if (!terminal.Probes.ReadLinks().GetValueOrDefault(active))
+        {
+            // Automatic failover is off: the terminal stays on its failed link until told to switch.
+            network = new ComponentHealth("network", ComponentStatus.Faulted, NetworkPolicy.DownCode(active));
+        }
         else if (!terminal.Probes.GatewayReachable(active))
         {
             network = new ComponentHealth("network", ComponentStatus.Faulted, "GATEWAY_UNREACHABLE");

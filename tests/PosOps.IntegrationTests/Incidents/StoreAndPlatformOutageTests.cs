@@ -34,7 +34,8 @@ public sealed class StoreOutageTests(TestServers servers) : SystemTest(servers)
 
         await System.RegisterStoreAsync(new StoreRegistration(Store, "Nanjing Road", "east", "China Telecom", "LN-88-2041", ["mall"], ["S01-B01"]));
         await using var tap = await System.TapAsync(WireNames.IncidentOpenedExchange, WireNames.StoreOutageDetectedExchange);
-        await using var agent = await RunningAgent.StartAsync(System.Environment.RabbitMqUri, terminals: 4);
+        // Automatic failover off: the terminals stay on the failed WiFi until the runbook tells them to switch.
+        await using var agent = await RunningAgent.StartAsync(System.Environment.RabbitMqUri, terminals: 4, extra: new Dictionary<string, string?> { ["Agent:AutoFailover"] = "false" });
         await Wait.UntilAsync(async () => (await System.GetJsonAsync($"/api/devices?storeId={Store}")).GetArrayLength() == 4, TimeSpan.FromSeconds(20), "every terminal's first heartbeat");
 
         var out_ = terminals.Take(3).ToList();
@@ -58,8 +59,7 @@ public sealed class StoreOutageTests(TestServers servers) : SystemTest(servers)
             TimeSpan.FromSeconds(20), "three linked device incidents");
         Assert.Equal(out_, (await DeviceIncidentsAsync()).Select(i => i.GetProperty("deviceId").GetString()).Order());
 
-        // The runbook's switch-network step: each terminal answers that it trades on 4G (the agent's own
-        // failover may have moved it first; the command makes sure), and the incident is mitigated.
+        // The runbook's switch-network command moves each terminal to 4G: mitigated.
         foreach (var terminal in out_)
         {
             await Wait.UntilAsync(async () =>
@@ -68,9 +68,11 @@ public sealed class StoreOutageTests(TestServers servers) : SystemTest(servers)
                 var command = events.FirstOrDefault(e => e.GetProperty("type").GetString() == "command_issued" && e.GetProperty("data").GetProperty("command").GetString() == "switchNetwork");
                 return command.ValueKind != JsonValueKind.Undefined
                     && command.GetProperty("data").GetProperty("network").GetString() == "cellular"
+                    && events.Any(e => e.GetProperty("type").GetString() == "network_switched"
+                        && e.GetProperty("data").GetProperty("reason").GetString() == "command" && e.GetProperty("data").GetProperty("to").GetString() == "cellular")
                     && events.Any(e => e.GetProperty("type").GetString() == "command_answered" && e.GetProperty("data").GetProperty("status").GetString() == "succeeded"
                         && e.GetProperty("data").GetProperty("commandId").GetGuid() == command.GetProperty("data").GetProperty("commandId").GetGuid());
-            }, TimeSpan.FromSeconds(20), $"{terminal} switched to 4G by the runbook");
+            }, TimeSpan.FromSeconds(20), $"{terminal} moved to 4G by the runbook's command");
             await Wait.UntilAsync(async () => (await System.GetJsonAsync($"/api/devices/{terminal}")).GetProperty("health").GetProperty("network").GetProperty("mode").GetString() == "cellular",
                 TimeSpan.FromSeconds(10), $"{terminal}'s heartbeat on cellular");
         }

@@ -250,4 +250,18 @@ public class TerminalObserverTests
             [("printer", "PAPER_OUT"), ("security", "TAMPER_DETECTED")],
             heartbeat.Components.Where(c => c.Status != ComponentStatus.Ok).Select(c => (c.Component, c.Code!)).Order());
     }
+
+    [Fact]
+    public void GivenAutomaticFailoverOff_WhenTheActiveLinkGoesDown_ThenTheTerminalStaysOnIt_AndReportsTheLinkDown()
+    {
+        var manual = new TerminalObserver(new NetworkPolicy(NetworkPolicy.DefaultOrder, TimeSpan.FromSeconds(60), AutoFailover: false));
+        hardware.SetLink("wifi", false);
+        var outgoing = new List<Outgoing>();
+
+        manual.Observe(terminal, T0.AddSeconds(5), heartbeatDue: false, 0, outgoing);
+
+        var fault = Assert.IsType<FaultReported>(Assert.Single(outgoing).Create(++sequence));
+        Assert.Equal(("network", "WIFI_DOWN"), (fault.Component, fault.Code));
+        Assert.Equal("wifi", terminal.Link.Active);
+    }
 }
