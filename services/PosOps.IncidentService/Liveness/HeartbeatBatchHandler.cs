@@ -80,7 +80,10 @@ public sealed class HeartbeatBatchHandler(
             }
 
             var changed = !Faults(beat).SetEquals(Faults(before.Health));
-            var settled = !changed && !before.Reconciled && now - beat.OccurredAt <= fresh && now - before.LastSeenAt <= fresh;
+            // Two pictures that arrive in one burst (an agent draining its outbox after an outage) do not
+            // count as agreeing: its fault edges, on their own queue, may still be on the way.
+            var spaced = now - before.LastSeenAt >= TimeSpan.FromSeconds(liveness.Value.HeartbeatIntervalSeconds / 4);
+            var settled = !changed && !before.Reconciled && spaced && now - beat.OccurredAt <= fresh && now - before.LastSeenAt <= fresh;
             marks[beat.DeviceId] = settled || (!changed && before.Reconciled);
             if (settled || before.SilentSince is not null)
             {
