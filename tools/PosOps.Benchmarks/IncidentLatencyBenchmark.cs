@@ -1,15 +1,12 @@
 using System.Collections.Concurrent;
 using System.Diagnostics;
 using System.Globalization;
-using System.Net.Http.Headers;
 using System.Net.Http.Json;
-using System.Text;
 using System.Text.Json;
 using Marten;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
-using Npgsql;
 using PosOps.Contracts;
 using PosOps.Contracts.Agent;
 using PosOps.IncidentService;
@@ -58,18 +55,8 @@ public static class IncidentLatencyBenchmark
             return 2;
         }
 
-        var amqp = new Uri(Environment.GetEnvironmentVariable("POSOPS_RABBITMQ") ?? "amqp://posops:posops@127.0.0.1:55672/");
-        var management = new Uri(Environment.GetEnvironmentVariable("POSOPS_RABBITMQ_MANAGEMENT") ?? "http://127.0.0.1:55673");
-        var postgres = Environment.GetEnvironmentVariable("POSOPS_POSTGRES") ?? "Host=127.0.0.1;Port=55432;Username=posops;Password=posops;Database=posops";
-        var name = "posops_bench_" + Guid.NewGuid().ToString("N")[..8];
-
-        using var http = new HttpClient { BaseAddress = management };
-        http.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Basic", Convert.ToBase64String(Encoding.UTF8.GetBytes(Uri.UnescapeDataString(amqp.UserInfo))));
-        (await http.PutAsync($"/api/vhosts/{name}", null)).EnsureSuccessStatusCode();
-        (await http.PutAsJsonAsync($"/api/permissions/{name}/{amqp.UserInfo.Split(':')[0]}", new { configure = ".*", write = ".*", read = ".*" })).EnsureSuccessStatusCode();
-        await ExecuteAsync(postgres, $"create database {name}");
-        var benchAmqp = new UriBuilder(amqp) { Path = "/" + name }.Uri.ToString();
-        var benchPostgres = new NpgsqlConnectionStringBuilder(postgres) { Database = name }.ConnectionString;
+        await using var sandbox = await BenchmarkSandbox.CreateAsync();
+        var (amqp, name, benchAmqp, benchPostgres) = (sandbox.Amqp, sandbox.Name, sandbox.AmqpUri, sandbox.PostgresConnectionString);
 
         WebApplication? app = null;
         try
@@ -136,10 +123,6 @@ public static class IncidentLatencyBenchmark
                 await app.StopAsync();
                 await app.DisposeAsync();
             }
-
-            NpgsqlConnection.ClearAllPools();
-            await ExecuteAsync(postgres, $"drop database if exists {name} with (force)");
-            await http.DeleteAsync($"/api/vhosts/{name}");
         }
     }
 
@@ -301,14 +284,6 @@ public static class IncidentLatencyBenchmark
         }
 
         await session.SaveChangesAsync();
-    }
-
-    private static async Task ExecuteAsync(string connectionString, string sql)
-    {
-        await using var connection = new NpgsqlConnection(connectionString);
-        await connection.OpenAsync();
-        await using var command = new NpgsqlCommand(sql, connection);
-        await command.ExecuteNonQueryAsync();
     }
 
     private static double Percentile(List<double> sorted, int p) =>

@@ -1,8 +1,6 @@
 using System.Collections.Concurrent;
 using System.Diagnostics;
 using System.Globalization;
-using System.Net.Http.Headers;
-using System.Net.Http.Json;
 using System.Text;
 using System.Text.Json;
 using Microsoft.AspNetCore.Builder;
@@ -10,7 +8,6 @@ using Microsoft.AspNetCore.Hosting;
 using Microsoft.AspNetCore.Http;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.Logging;
-using Npgsql;
 using PosOps.Contracts;
 using PosOps.Contracts.Incidents;
 using PosOps.NotificationService;
@@ -35,84 +32,65 @@ public static class NotifyBenchmark
         var rate = args.Length > 1 ? int.Parse(args[1], CultureInfo.InvariantCulture) : 100;
         var seconds = args.Length > 2 ? int.Parse(args[2], CultureInfo.InvariantCulture) : 30;
         var count = rate * seconds;
-        var amqp = new Uri(Environment.GetEnvironmentVariable("POSOPS_RABBITMQ") ?? "amqp://posops:posops@127.0.0.1:55672/");
-        var management = new Uri(Environment.GetEnvironmentVariable("POSOPS_RABBITMQ_MANAGEMENT") ?? "http://127.0.0.1:55673");
-        var postgres = Environment.GetEnvironmentVariable("POSOPS_POSTGRES") ?? "Host=127.0.0.1;Port=55432;Username=posops;Password=posops;Database=posops";
-        var name = "posops_bench_" + Guid.NewGuid().ToString("N")[..8];
+        await using var sandbox = await BenchmarkSandbox.CreateAsync();
+        var (amqp, name, benchAmqp, benchPostgres) = (sandbox.Amqp, sandbox.Name, sandbox.AmqpUri, sandbox.PostgresConnectionString);
+        Console.WriteLine($"notify benchmark: {count} IncidentOpened at {rate}/s, RabbitMQ {amqp.Host}:{amqp.Port} vhost {name}, PostgreSQL database {name}");
+        var factory = AmqpConnectionProvider.CreateFactory(new RabbitMqOptions { Uri = benchAmqp }, "posops-bench-notify");
+        await using var connection = await factory.CreateConnectionAsync();
 
-        using var http = new HttpClient { BaseAddress = management };
-        http.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Basic", Convert.ToBase64String(Encoding.UTF8.GetBytes(Uri.UnescapeDataString(amqp.UserInfo))));
-        (await http.PutAsync($"/api/vhosts/{name}", null)).EnsureSuccessStatusCode();
-        (await http.PutAsJsonAsync($"/api/permissions/{name}/{amqp.UserInfo.Split(':')[0]}", new { configure = ".*", write = ".*", read = ".*" })).EnsureSuccessStatusCode();
-        await ExecuteAsync(postgres, $"create database {name}");
-        var benchAmqp = new UriBuilder(amqp) { Path = "/" + name }.Uri.ToString();
-        var benchPostgres = new NpgsqlConnectionStringBuilder(postgres) { Database = name }.ConnectionString;
+        var baseline = await RawRoundTripAsync(connection, rate, Math.Min(seconds, 10));
+        Console.WriteLine($"baseline raw AMQP publish → consume (persistent, confirmed, quorum queue), {baseline.Count} msgs: {Summary(baseline)}");
+
+        var received = new ConcurrentDictionary<Guid, long>();
+        await using var receiver = await StartReceiverAsync(received);
+        var service = NotificationServiceApp.Build([], b => b.Configuration.AddInMemoryCollection(new Dictionary<string, string?>
+        {
+            ["Postgres:ConnectionString"] = benchPostgres,
+            ["RabbitMq:Uri"] = benchAmqp,
+            ["Notification:Webhook:Url"] = receiver.Urls.First() + "/alerts",
+            ["Notification:Webhook:Secret"] = "bench-secret",
+            ["Notification:Rules:StormThreshold"] = "1000000",
+            ["Urls"] = "http://127.0.0.1:0",
+            ["Logging:LogLevel:Default"] = "Warning",
+        }));
+        await service.StartAsync();
         try
         {
-            Console.WriteLine($"notify benchmark: {count} IncidentOpened at {rate}/s, RabbitMQ {amqp.Host}:{amqp.Port} vhost {name}, PostgreSQL database {name}");
-            var factory = AmqpConnectionProvider.CreateFactory(new RabbitMqOptions { Uri = benchAmqp }, "posops-bench-notify");
-            await using var connection = await factory.CreateConnectionAsync();
+            var published = new ConcurrentDictionary<Guid, long>();
+            await using var channel = await connection.CreateChannelAsync(new CreateChannelOptions(publisherConfirmationsEnabled: true, publisherConfirmationTrackingEnabled: true));
 
-            var baseline = await RawRoundTripAsync(connection, rate, Math.Min(seconds, 10));
-            Console.WriteLine($"baseline raw AMQP publish → consume (persistent, confirmed, quorum queue), {baseline.Count} msgs: {Summary(baseline)}");
-
-            var received = new ConcurrentDictionary<Guid, long>();
-            await using var receiver = await StartReceiverAsync(received);
-            var service = NotificationServiceApp.Build([], b => b.Configuration.AddInMemoryCollection(new Dictionary<string, string?>
+            // Warm-up (JIT, connection pools), not measured.
+            await PublishAtRateAsync(channel, rate, rate * 2, published);
+            var warm = Stopwatch.StartNew();
+            while (received.Count < rate * 2 && warm.Elapsed < TimeSpan.FromSeconds(30))
             {
-                ["Postgres:ConnectionString"] = benchPostgres,
-                ["RabbitMq:Uri"] = benchAmqp,
-                ["Notification:Webhook:Url"] = receiver.Urls.First() + "/alerts",
-                ["Notification:Webhook:Secret"] = "bench-secret",
-                ["Notification:Rules:StormThreshold"] = "1000000",
-                ["Urls"] = "http://127.0.0.1:0",
-                ["Logging:LogLevel:Default"] = "Warning",
-            }));
-            await service.StartAsync();
-            try
-            {
-                var published = new ConcurrentDictionary<Guid, long>();
-                await using var channel = await connection.CreateChannelAsync(new CreateChannelOptions(publisherConfirmationsEnabled: true, publisherConfirmationTrackingEnabled: true));
-
-                // Warm-up (JIT, connection pools), not measured.
-                await PublishAtRateAsync(channel, rate, rate * 2, published);
-                var warm = Stopwatch.StartNew();
-                while (received.Count < rate * 2 && warm.Elapsed < TimeSpan.FromSeconds(30))
-                {
-                    await Task.Delay(100);
-                }
-
-                published.Clear();
-                received.Clear();
-                var clock = Stopwatch.StartNew();
-                await PublishAtRateAsync(channel, rate, count, published);
-                var publishRate = count / clock.Elapsed.TotalSeconds;
-                var deadline = Stopwatch.StartNew();
-                while (received.Count < count && deadline.Elapsed < TimeSpan.FromSeconds(60))
-                {
-                    await Task.Delay(100);
-                }
-
-                var latencies = received.Where(r => published.ContainsKey(r.Key)).Select(r => Stopwatch.GetElapsedTime(published[r.Key], r.Value).TotalMilliseconds).ToList();
-                Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"published {count} at {publishRate:0.0}/s; webhook received {received.Count}"));
-                Console.WriteLine($"integration event → webhook (NotificationService: consume, route, delivery log, worker, signed POST): {Summary(latencies)}");
-                var p50 = Percentile(latencies, 0.5);
-                var p99 = Percentile(latencies, 0.99);
-                Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
-                    $"overhead over raw AMQP: p50 +{p50 - Percentile(baseline, 0.5):0.0} ms, p99 +{p99 - Percentile(baseline, 0.99):0.0} ms"));
-                return received.Count == count ? 0 : 1;
+                await Task.Delay(100);
             }
-            finally
+
+            published.Clear();
+            received.Clear();
+            var clock = Stopwatch.StartNew();
+            await PublishAtRateAsync(channel, rate, count, published);
+            var publishRate = count / clock.Elapsed.TotalSeconds;
+            var deadline = Stopwatch.StartNew();
+            while (received.Count < count && deadline.Elapsed < TimeSpan.FromSeconds(60))
             {
-                await service.StopAsync();
-                await service.DisposeAsync();
+                await Task.Delay(100);
             }
+
+            var latencies = received.Where(r => published.ContainsKey(r.Key)).Select(r => Stopwatch.GetElapsedTime(published[r.Key], r.Value).TotalMilliseconds).ToList();
+            Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"published {count} at {publishRate:0.0}/s; webhook received {received.Count}"));
+            Console.WriteLine($"integration event → webhook (NotificationService: consume, route, delivery log, worker, signed POST): {Summary(latencies)}");
+            var p50 = Percentile(latencies, 0.5);
+            var p99 = Percentile(latencies, 0.99);
+            Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
+                $"overhead over raw AMQP: p50 +{p50 - Percentile(baseline, 0.5):0.0} ms, p99 +{p99 - Percentile(baseline, 0.99):0.0} ms"));
+            return received.Count == count ? 0 : 1;
         }
         finally
         {
-            NpgsqlConnection.ClearAllPools();
-            await ExecuteAsync(postgres, $"drop database if exists {name} with (force)");
-            await http.DeleteAsync($"/api/vhosts/{name}");
+            await service.StopAsync();
+            await service.DisposeAsync();
         }
     }
 
@@ -193,14 +171,6 @@ public static class NotifyBenchmark
         });
         await app.StartAsync();
         return app;
-    }
-
-    private static async Task ExecuteAsync(string connectionString, string sql)
-    {
-        await using var connection = new NpgsqlConnection(connectionString);
-        await connection.OpenAsync();
-        await using var command = new NpgsqlCommand(sql, connection);
-        await command.ExecuteNonQueryAsync();
     }
 
     private static double Percentile(List<double> values, double p)
