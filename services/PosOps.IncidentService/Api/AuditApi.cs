@@ -3,6 +3,7 @@ using System.Security.Claims;
 using Marten;
 using Microsoft.AspNetCore.Http.HttpResults;
 using PosOps.IncidentService.Audit;
+using PosOps.IncidentService.Correlation;
 using PosOps.IncidentService.Registry;
 using PosOps.IncidentService.Security;
 
@@ -73,7 +74,7 @@ public static class AuditApi
         }
 
         var devices = await session.Query<DeviceRegistration>().Where(d => d.StoreId == id).Select(d => d.Id).ToListAsync(cancellationToken);
-        var streams = devices.Append("store:" + id).ToList();
+        var streams = devices.Append(StreamIds.Store(id)).ToList();
         if (devices.Count == 0 && await history.CountAsync(new HistoryFilter(streams), cancellationToken) == 0)
         {
             return TypedResults.NotFound();

@@ -1,5 +1,6 @@
 using System.Security.Claims;
 using Marten;
+using PosOps.IncidentService.Correlation;
 using PosOps.IncidentService.Liveness;
 using PosOps.IncidentService.Registry;
 
@@ -8,14 +9,12 @@ namespace PosOps.IncidentService.Security;
 /// <summary>Which store a device (or a store/platform stream) belongs to, for store-scoped users.</summary>
 public sealed class DeviceScope(IDocumentStore store, DeviceLivenessQueries liveness)
 {
-    private const string StoreStreamPrefix = "store:";
-
     public async Task<string?> StoreOfAsync(string streamId, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(streamId);
-        if (streamId.StartsWith(StoreStreamPrefix, StringComparison.Ordinal))
+        if (streamId.StartsWith(StreamIds.StorePrefix, StringComparison.Ordinal))
         {
-            return streamId[StoreStreamPrefix.Length..];
+            return streamId[StreamIds.StorePrefix.Length..];
         }
 
         await using var session = store.QuerySession();
