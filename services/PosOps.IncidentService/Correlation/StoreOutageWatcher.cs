@@ -20,8 +20,6 @@ public sealed partial class StoreOutageWatcher(
     TimeProvider clock,
     ILogger<StoreOutageWatcher> logger) : BackgroundService
 {
-    private static readonly IncidentStatus[] InPlay = [IncidentStatus.Open, IncidentStatus.Acknowledged, IncidentStatus.Mitigated];
-
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
         using var timer = new PeriodicTimer(TimeSpan.FromSeconds(options.Value.CheckEverySeconds), clock);
@@ -49,10 +47,10 @@ public sealed partial class StoreOutageWatcher(
         {
             var codes = FaultCatalogue.ConnectivityCodes.ToArray();
             out_ = await session.Query<IncidentView>()
-                .Where(v => v.FaultCode.IsOneOf(codes) && v.Status.IsOneOf(InPlay))
+                .Where(v => v.FaultCode.IsOneOf(codes) && v.Status.IsOneOf(IncidentStatuses.Unresolved))
                 .ToListAsync(cancellationToken);
             storeIncidents = await session.Query<IncidentView>()
-                .Where(v => v.FaultCode == FaultCatalogue.StoreOutage && v.Status.IsOneOf(InPlay))
+                .Where(v => v.FaultCode == FaultCatalogue.StoreOutage && v.Status.IsOneOf(IncidentStatuses.Unresolved))
                 .ToListAsync(cancellationToken);
         }
 

@@ -10,4 +10,7 @@ public static class StreamIds
     public const string Platform = "platform";
 
     public static string Store(string storeId) => StorePrefix + storeId;
+
+    /// <summary>A device's own stream (store and platform streams have no terminal to send commands to).</summary>
+    public static bool IsTerminal(string streamId) => !streamId.StartsWith(StorePrefix, StringComparison.Ordinal) && streamId != Platform;
 }

@@ -48,8 +48,7 @@ public sealed class DeviceStatusProjection : SingleStreamProjection<DeviceStatus
                 faults = [.. faults.Where(f => f.FaultCode != o.FaultCode), new OpenFault(o.IncidentId, o.FaultCode, o.Severity, false)];
                 break;
             case IncidentReopened r when faults.All(f => f.IncidentId != r.IncidentId):
-                var severity = FaultCatalogue.TryFind(Component(r.FaultCode), r.FaultCode, out var entry, out _) ? entry.Severity : Severity.Blocking;
-                faults = [.. faults, new OpenFault(r.IncidentId, r.FaultCode, severity, false)];
+                faults = [.. faults, new OpenFault(r.IncidentId, r.FaultCode, FaultCatalogue.SeverityOf(r.FaultCode), false)];
                 break;
             case IncidentMitigated m:
                 faults = [.. faults.Select(f => f.IncidentId == m.IncidentId ? f with { Mitigated = true } : f)];
@@ -73,11 +72,4 @@ public sealed class DeviceStatusProjection : SingleStreamProjection<DeviceStatus
         return status with { OpenFaults = faults, Status = DeviceStatus.StatusOf(faults), ChangedAt = e.Timestamp };
     }
 
-    private static string Component(string code) => code switch
-    {
-        FaultCatalogue.StoreOutage => "store",
-        FaultCatalogue.PlatformOutage => "platform",
-        DeviceDecider.Silent => "liveness",
-        _ => FaultCatalogue.Components.FirstOrDefault(c => FaultCatalogue.TryFind(c, code, out _, out _)) ?? "",
-    };
 }

@@ -1,8 +1,8 @@
 using System.Security.Claims;
 using Marten;
 using Microsoft.AspNetCore.Http.HttpResults;
+using PosOps.IncidentService.Correlation;
 using PosOps.IncidentService.Incidents;
-using PosOps.IncidentService.Runbooks;
 using PosOps.IncidentService.Security;
 
 namespace PosOps.IncidentService.Fleet;
@@ -30,9 +30,9 @@ public static class FleetApi
 
     public static async Task<Ok<FleetOverview>> OverviewAsync(IQuerySession session, ClaimsPrincipal user, CancellationToken cancellationToken)
     {
-        var statuses = (await session.Query<DeviceStatus>().ToListAsync(cancellationToken)).Where(s => RunbookEngine.IsTerminal(s.Id) && user.Allows(s.StoreId)).ToList();
+        var statuses = (await session.Query<DeviceStatus>().ToListAsync(cancellationToken)).Where(s => StreamIds.IsTerminal(s.Id) && user.Allows(s.StoreId)).ToList();
         var outages = await session.Query<IncidentView>()
-            .Where(v => v.FaultCode == FaultCatalogue.StoreOutage && v.Status != IncidentStatus.Verified && v.Status != IncidentStatus.Closed && v.Status != IncidentStatus.Resolved)
+            .Where(v => v.FaultCode == FaultCatalogue.StoreOutage && v.Status.IsOneOf(IncidentStatuses.Unresolved))
             .ToListAsync(cancellationToken);
         var stores = statuses.GroupBy(s => s.StoreId, StringComparer.Ordinal).OrderBy(g => g.Key, StringComparer.Ordinal).Select(g =>
         {

@@ -16,6 +16,12 @@ public enum IncidentStatus
     Closed,
 }
 
+public static class IncidentStatuses
+{
+    /// <summary>Still needs work: not yet resolved (the statuses the outage correlation and the fleet overview count).</summary>
+    public static readonly IncidentStatus[] Unresolved = [IncidentStatus.Open, IncidentStatus.Acknowledged, IncidentStatus.Mitigated];
+}
+
 /// <summary>
 /// An incident still in play on a device, keyed by its fault code: Open, Acknowledged, Mitigated, or
 /// Resolved and waiting for its follow-up check. A recurrence while Resolved reopens it.

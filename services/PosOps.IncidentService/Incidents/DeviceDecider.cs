@@ -281,7 +281,6 @@ public static class DeviceDecider
             IssueRemediationCommand c => [new CommandIssued(c.DeviceId, c.CommandId, c.Command, c.Network, c.NoticeEn, c.NoticeZh, c.IssuedBy, c.ExpiresAt, c.Now)],
             RecordNetworkSwitch c => [new NetworkSwitched(c.DeviceId, c.From, c.To, c.Reason, c.MessageId, c.Sequence, c.OccurredAt)],
             RecordCommandResult c => [new CommandAnswered(c.DeviceId, c.CommandId, c.Command, c.Status, c.Detail, c.DurationMilliseconds, c.MessageId, c.Sequence, c.OccurredAt)],
-            RecordOfflineTransactions c => [Uploaded(c, state)],
             ReleaseAlert c => state.FindActive(c.IncidentId) is { AlertPending: true } held
                 ? [new IncidentAlertReleased(c.DeviceId, c.IncidentId, held.CoveredBy, c.Now)]
                 : [],

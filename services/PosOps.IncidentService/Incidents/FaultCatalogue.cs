@@ -52,6 +52,9 @@ public static class FaultCatalogue
 
     public static IReadOnlyList<string> ConnectivityCodes { get; } = [.. Entries.Where(e => IsConnectivity(e.Code)).Select(e => e.Code)];
 
+    /// <summary>Severity of any catalogue code, the server's own included; unknown codes count as blocking.</summary>
+    public static Severity SeverityOf(string code) => ByCode.TryGetValue(code, out var entry) ? entry.Severity : Severity.Blocking;
+
     /// <summary>The catalogue entry for a (component, code) pair, or why there is none.</summary>
     public static bool TryFind(string component, string code, out Entry entry, out string? problem)
     {

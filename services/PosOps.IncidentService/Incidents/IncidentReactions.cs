@@ -55,7 +55,7 @@ public sealed class IncidentReactions(RunbookLibrary runbooks, IOptions<FollowUp
     {
         ArgumentNullException.ThrowIfNull(session);
         ArgumentNullException.ThrowIfNull(state);
-        var device = RunbookEngine.IsTerminal(state.Id) ? await session.LoadAsync<DeviceRegistration>(state.Id, cancellationToken) : null;
+        var device = StreamIds.IsTerminal(state.Id) ? await session.LoadAsync<DeviceRegistration>(state.Id, cancellationToken) : null;
         var storeId = state.StoreId ?? device?.StoreId;
         var store = storeId is null ? null : await session.LoadAsync<StoreRegistration>(storeId, cancellationToken);
         return new RunbookContext(device, store, Guid.NewGuid);

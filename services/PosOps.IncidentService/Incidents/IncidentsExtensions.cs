@@ -18,7 +18,7 @@ public static class IncidentsExtensions
         {
             options.Projections.Add(new DeviceProjection(), ProjectionLifecycle.Live);
             options.Projections.Add(new IncidentViewProjection(), ProjectionLifecycle.Inline);
-            options.Schema.For<IncidentView>().Index(v => v.DeviceId).Index(v => v.OpenedAt);
+            options.Schema.For<IncidentView>().Index(v => v.DeviceId).Index(v => v.OpenedAt).Index(v => v.FaultCode);
             options.Events.AddEventTypes([typeof(FaultDetected), typeof(IncidentOpened), typeof(FaultCleared), typeof(IncidentResolved),
                 typeof(NetworkSwitched), typeof(CommandIssued), typeof(CommandAnswered), typeof(OfflineTransactionsUploaded),
                 typeof(IncidentAcknowledged), typeof(IncidentMitigated), typeof(IncidentReopened), typeof(IncidentEscalated),

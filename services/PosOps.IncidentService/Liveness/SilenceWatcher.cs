@@ -127,7 +127,7 @@ public sealed partial class SilenceWatcher(
         await using (var session = store.QuerySession())
         {
             open = await session.Query<IncidentView>().AnyAsync(
-                v => v.FaultCode == FaultCatalogue.PlatformOutage && v.Status != IncidentStatus.Resolved && v.Status != IncidentStatus.Verified && v.Status != IncidentStatus.Closed,
+                v => v.FaultCode == FaultCatalogue.PlatformOutage && v.Status.IsOneOf(IncidentStatuses.Unresolved),
                 cancellationToken);
         }
 

@@ -97,7 +97,7 @@ public sealed partial class IncidentEventsPublisher : SubscriptionBase
                 case IncidentClosed c:
                     await PublishAsync(new Wire.IncidentClosed(e.Id, c.IncidentId, c.DeviceId, (await ViewAsync(c.IncidentId))?.StoreId ?? "", c.By, c.OccurredAt, e.Timestamp), e.Id, e.Sequence, cancellationToken);
                     break;
-                case IncidentOpened opened when opened.AlertHeld || !Runbooks.RunbookEngine.IsTerminal(opened.DeviceId):
+                case IncidentOpened opened when opened.AlertHeld || !StreamIds.IsTerminal(opened.DeviceId):
                     break; // released later, or announced as a store or platform outage
                 case IncidentOpened opened:
                     var openedStore = await StoreAsync(opened.StoreId);
@@ -136,7 +136,7 @@ public sealed partial class IncidentEventsPublisher : SubscriptionBase
                         new AgentCommand(issued.CommandId, issued.DeviceId, issued.Command, issued.OccurredAt, issued.ExpiresAt, issued.Network, issued.NoticeEn, issued.NoticeZh),
                         e.Id, e.Sequence, cancellationToken);
                     break;
-                case IncidentResolved resolved when !Runbooks.RunbookEngine.IsTerminal(resolved.DeviceId):
+                case IncidentResolved resolved when !StreamIds.IsTerminal(resolved.DeviceId):
                     break; // announced as StoreOutageResolved / PlatformOutageResolved
                 case IncidentResolved resolved:
                     await PublishAsync(

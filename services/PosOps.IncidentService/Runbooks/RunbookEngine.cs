@@ -230,7 +230,7 @@ public static class RunbookEngine
         public void ShowNotice(Guid incidentId, bool again = false)
         {
             if (Incident(incidentId) is not { Severity: Severity.Blocking or Severity.Degraded } incident || (incident.NoticeShown && !again)
-                || library.For(incident.FaultCode) is not { CustomerNotice: { } notice } runbook || !IsTerminal(State.Id))
+                || library.For(incident.FaultCode) is not { CustomerNotice: { } notice } runbook || !StreamIds.IsTerminal(State.Id))
             {
                 return;
             }
@@ -367,6 +367,4 @@ public static class RunbookEngine
         };
     }
 
-    /// <summary>Store and platform streams have no terminal to send commands to.</summary>
-    public static bool IsTerminal(string streamId) => !streamId.StartsWith(StreamIds.StorePrefix, StringComparison.Ordinal) && streamId != StreamIds.Platform;
 }

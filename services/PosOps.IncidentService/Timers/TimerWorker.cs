@@ -49,15 +49,18 @@ public sealed partial class TimerWorker(
         }
     }
 
+    // A fired timer is deleted in the transaction that records what it did, so it fires once.
+    private static Action<IDocumentSession, IDeviceEvent[], DateTimeOffset> Completes(DueTimer due) => (session, _, _) => DurableTimers.CompleteIn(session, due.Id);
+
     private Task FireAsync(DueTimer due, CancellationToken cancellationToken) => due.Kind switch
     {
         DurableTimers.AcknowledgeDeadline => EscalateAsync(due, cancellationToken),
         RunbookEngine.StepTimer => writer.DecideRunbookAsync(due.DeviceId, (_, now) => new TimeOutRunbookStep(due.DeviceId, due.IncidentId, due.Level, now), cancellationToken,
-            (session, _, _) => DurableTimers.CompleteIn(session, due.Id)),
+            Completes(due)),
         RunbookEngine.SettleTimer => writer.DecideRunbookAsync(due.DeviceId, (_, now) => new SettleRunbookStep(due.DeviceId, due.IncidentId, due.Level, now), cancellationToken,
-            (session, _, _) => DurableTimers.CompleteIn(session, due.Id)),
+            Completes(due)),
         IncidentReactions.AlertHoldTimer => writer.DecideAsync(due.DeviceId, (_, now) => new ReleaseAlert(due.DeviceId, due.IncidentId, now), cancellationToken,
-            (session, _, _) => DurableTimers.CompleteIn(session, due.Id)),
+            Completes(due)),
         _ => FollowUpAsync(due, cancellationToken),
     };
 
@@ -94,7 +97,7 @@ public sealed partial class TimerWorker(
         if (await FollowUpFailureAsync(due, health, cancellationToken) is { } failure)
         {
             var failed = await writer.DecideAsync(due.DeviceId, (_, now) => new FailFollowUp(due.DeviceId, due.IncidentId, failure, now), cancellationToken,
-                (session, _, _) => DurableTimers.CompleteIn(session, due.Id));
+                Completes(due));
             if (failed.Length > 0)
             {
                 LogFollowUpFailed(due.IncidentId, due.DeviceId, failure);
@@ -107,7 +110,7 @@ public sealed partial class TimerWorker(
         try
         {
             var events = await writer.DecideAsync(due.DeviceId, (_, now) => new VerifyIncident(due.DeviceId, due.IncidentId, journalEmpty, now), cancellationToken,
-                (session, _, _) => DurableTimers.CompleteIn(session, due.Id));
+                Completes(due));
             if (events.Length > 0)
             {
                 LogVerified(due.IncidentId, due.DeviceId);

@@ -20,6 +20,9 @@ public interface IAlertChannel
 public static class ChatJson
 {
     public static JsonSerializerOptions Options { get; } = new(WireJson.Options) { Encoder = System.Text.Encodings.Web.JavaScriptEncoder.UnsafeRelaxedJsonEscaping };
+
+    /// <summary>Web defaults with the same relaxed encoder, for payloads whose field names the service fixes (Feishu).</summary>
+    public static JsonSerializerOptions WebOptions { get; } = new(JsonSerializerOptions.Web) { Encoder = Options.Encoder };
 }
 
 /// <summary>The HTTP part every chat, webhook and SMS channel shares: post, time it, classify the answer.</summary>

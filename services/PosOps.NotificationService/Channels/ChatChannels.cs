@@ -148,7 +148,7 @@ public sealed class FeishuChannel(HttpClient http, IOptions<WebhookOptions> opti
         }
 
         // Feishu's own field names are snake_case: serialise the dictionary as written.
-        var body = JsonSerializer.SerializeToUtf8Bytes(message, new JsonSerializerOptions(JsonSerializerOptions.Web) { Encoder = ChatJson.Options.Encoder });
+        var body = JsonSerializer.SerializeToUtf8Bytes(message, ChatJson.WebOptions);
         // 11232: frequency limited; retry later.
         return HttpDelivery.PostJsonAsync(http, receiver.Url!, body, TimeSpan.FromSeconds(options.Value.TimeoutSeconds), cancellationToken,
             checkBody: b => HttpDelivery.ErrCode(b, "code", 11232));

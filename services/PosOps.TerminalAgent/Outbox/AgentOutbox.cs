@@ -60,46 +60,37 @@ public sealed class AgentOutbox
     {
         var taken = new Dictionary<string, long>(StringComparer.Ordinal);
         var messages = new List<IAgentMessage>(items.Count);
-        try
+        MakeRoom(connection, transaction, items.Count);
+        var now = clock.GetUtcNow().ToString("O", CultureInfo.InvariantCulture);
+        foreach (var item in items)
         {
-            MakeRoom(connection, transaction, items.Count);
-            var now = clock.GetUtcNow().ToString("O", CultureInfo.InvariantCulture);
-            foreach (var item in items)
+            var sequence = (taken.TryGetValue(item.DeviceId, out var last) ? last : CurrentSequence(connection, transaction, item.DeviceId)) + 1;
+            taken[item.DeviceId] = sequence;
+            var message = item.Create(sequence);
+            if (message.Sequence != sequence || !string.Equals(message.DeviceId, item.DeviceId, StringComparison.Ordinal))
             {
-                var sequence = (taken.TryGetValue(item.DeviceId, out var last) ? last : CurrentSequence(connection, transaction, item.DeviceId)) + 1;
-                taken[item.DeviceId] = sequence;
-                var message = item.Create(sequence);
-                if (message.Sequence != sequence || !string.Equals(message.DeviceId, item.DeviceId, StringComparison.Ordinal))
-                {
-                    throw new InvalidOperationException($"{message.GetType().Name} must carry device {item.DeviceId} and sequence {sequence}");
-                }
-
-                var type = AgentExchanges.TypeOf(message);
-                var body = JsonSerializer.SerializeToUtf8Bytes(message, message.GetType(), WireJson.Options);
-                using var insert = connection.Command(transaction, """
-                    insert into outbox (device_id, type, exchange, message_id, sequence, persistent, signature, body, created_at)
-                    values ($device, $type, $exchange, $id, $sequence, $persistent, $signature, $body, $now)
-                    """,
-                    ("$device", item.DeviceId), ("$type", type), ("$exchange", AgentExchanges.For(type)), ("$id", message.MessageId.ToString()),
-                    ("$sequence", sequence), ("$persistent", type == AgentMessageTypes.Heartbeat ? 0 : 1),
-                    ("$signature", AgentSignature.Sign(keys.KeyFor(item.DeviceId), item.DeviceId, sequence, body)), ("$body", body), ("$now", now));
-                insert.ExecuteNonQuery();
-                messages.Add(message);
+                throw new InvalidOperationException($"{message.GetType().Name} must carry device {item.DeviceId} and sequence {sequence}");
             }
 
-            foreach (var (device, sequence) in taken)
-            {
-                using var save = connection.Command(transaction,
-                    "insert into device_sequence (device_id, sequence) values ($d, $s) on conflict (device_id) do update set sequence = excluded.sequence",
-                    ("$d", device), ("$s", sequence));
-                save.ExecuteNonQuery();
-            }
+            var type = AgentExchanges.TypeOf(message);
+            var body = JsonSerializer.SerializeToUtf8Bytes(message, message.GetType(), WireJson.Options);
+            using var insert = connection.Command(transaction, """
+                insert into outbox (device_id, type, exchange, message_id, sequence, persistent, signature, body, created_at)
+                values ($device, $type, $exchange, $id, $sequence, $persistent, $signature, $body, $now)
+                """,
+                ("$device", item.DeviceId), ("$type", type), ("$exchange", AgentExchanges.For(type)), ("$id", message.MessageId.ToString()),
+                ("$sequence", sequence), ("$persistent", type == AgentMessageTypes.Heartbeat ? 0 : 1),
+                ("$signature", AgentSignature.Sign(keys.KeyFor(item.DeviceId), item.DeviceId, sequence, body)), ("$body", body), ("$now", now));
+            insert.ExecuteNonQuery();
+            messages.Add(message);
         }
-        catch
+
+        foreach (var (device, sequence) in taken)
         {
-            // The transaction rolls back: forget what this attempt took.
-            sequences.Clear();
-            throw;
+            using var save = connection.Command(transaction,
+                "insert into device_sequence (device_id, sequence) values ($d, $s) on conflict (device_id) do update set sequence = excluded.sequence",
+                ("$d", device), ("$s", sequence));
+            save.ExecuteNonQuery();
         }
 
         foreach (var (device, sequence) in taken)

@@ -24,11 +24,7 @@ public sealed class AgentTests(TestServers servers) : SystemTest(servers)
         return await RunningAgent.StartAsync(System.Environment.RabbitMqUri, terminals: terminals);
     }
 
-    private async Task<List<JsonElement>> EventsAsync(string deviceId)
-    {
-        var response = await System.Api.GetAsync($"/api/devices/{deviceId}/events");
-        return response.IsSuccessStatusCode ? [.. (await response.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("events").EnumerateArray()] : [];
-    }
+    private Task<List<JsonElement>> EventsAsync(string deviceId) => System.EventsAsync(deviceId);
 
     private async Task<JsonElement> WaitForEventAsync(string deviceId, string type, Func<JsonElement, bool>? match = null, int seconds = 30)
     {

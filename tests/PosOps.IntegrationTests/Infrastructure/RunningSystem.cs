@@ -78,8 +78,7 @@ public sealed class RunningSystem : IAsyncDisposable
         incidentServices.Add(app);
         if (incidentServices.Count == 1)
         {
-            Api = new HttpClient { BaseAddress = new Uri(app.Urls.First()) };
-            Api.DefaultRequestHeaders.Add("X-Api-Key", AdminKey);
+            Api = ApiFor(app);
         }
 
         return app;
@@ -95,10 +94,16 @@ public sealed class RunningSystem : IAsyncDisposable
         if (incidentServices.FirstOrDefault() is { } other)
         {
             var old = Api;
-            Api = new HttpClient { BaseAddress = new Uri(other.Urls.First()) };
-            Api.DefaultRequestHeaders.Add("X-Api-Key", AdminKey);
+            Api = ApiFor(other);
             old.Dispose();
         }
+    }
+
+    private static HttpClient ApiFor(WebApplication app)
+    {
+        var api = new HttpClient { BaseAddress = new Uri(app.Urls.First()) };
+        api.DefaultRequestHeaders.Add("X-Api-Key", AdminKey);
+        return api;
     }
 
     /// <summary>Every running IncidentService host, oldest first.</summary>
@@ -118,8 +123,7 @@ public sealed class RunningSystem : IAsyncDisposable
     /// <summary>Puts a device in the registry with the test fleet's derived key.</summary>
     public async Task RegisterAsync(string deviceId)
     {
-        var app = incidentServices.FirstOrDefault() ?? throw new InvalidOperationException("no IncidentService is running to register devices with");
-        await using var session = app.Services.GetRequiredService<IDocumentStore>().LightweightSession();
+        await using var session = IncidentService.Services.GetRequiredService<IDocumentStore>().LightweightSession();
         session.Store(new DeviceRegistration(deviceId, deviceId.Split('-')[0], "PX-7 Test", "TEST" + deviceId, null, Convert.ToBase64String(TestAgent.KeyFor(deviceId)), DateTimeOffset.UtcNow));
         await session.SaveChangesAsync();
     }
@@ -127,8 +131,7 @@ public sealed class RunningSystem : IAsyncDisposable
     /// <summary>Puts a store in the registry (ISP line for contact steps, backup terminals for continuity).</summary>
     public async Task RegisterStoreAsync(StoreRegistration registration)
     {
-        var app = incidentServices.FirstOrDefault() ?? throw new InvalidOperationException("no IncidentService is running to register stores with");
-        await using var session = app.Services.GetRequiredService<IDocumentStore>().LightweightSession();
+        await using var session = IncidentService.Services.GetRequiredService<IDocumentStore>().LightweightSession();
         session.Store(registration);
         await session.SaveChangesAsync();
     }
