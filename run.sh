@@ -83,7 +83,7 @@ PosOps is running (logs in .posops/logs/):
   API reference        http://127.0.0.1:5080/scalar   (OpenAPI: /openapi/v1.json, metrics: /metrics)
   admin key: ${POSOPS__Auth__BootstrapAdminKey}
   Health               http://127.0.0.1:5080/health/ready   http://127.0.0.1:5081/health/ready
-  RabbitMQ management  ${POSOPS_RABBITMQ_MANAGEMENT:-http://127.0.0.1:55673} (posops / posops)
+  RabbitMQ management  ${POSOPS_RABBITMQ_MANAGEMENT:-http://127.0.0.1:27673} (posops / posops)
   Simulated fleet      ${POSOPS__Agent__Simulation__Terminals:-50} terminals in ${POSOPS__Agent__Simulation__Stores:-5} stores, a fault every ${POSOPS__Agent__Simulation__FaultEverySeconds:-5} s
 Alerts delivered to the webhook appear below. Ctrl-C stops everything.
 

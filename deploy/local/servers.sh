@@ -18,11 +18,14 @@
 # Progress goes to stderr; stdout carries only the export lines.
 #
 # Configuration (environment):
-#   POSOPS_PG_PORT             PostgreSQL port           (default 55432)
-#   POSOPS_AMQP_PORT           RabbitMQ AMQP port        (default 55672)
-#   POSOPS_RABBITMQ_MGMT_PORT  management HTTP port      (default 55673)
-#   POSOPS_RABBITMQ_DIST_PORT  Erlang distribution port  (default 55674)
-#   POSOPS_EPMD_PORT           epmd port                 (default 55675)
+#   POSOPS_PG_PORT             PostgreSQL port           (default 27432)
+#   POSOPS_AMQP_PORT           RabbitMQ AMQP port        (default 27672)
+#   POSOPS_RABBITMQ_MGMT_PORT  management HTTP port      (default 27673)
+#   POSOPS_RABBITMQ_DIST_PORT  Erlang distribution port  (default 27674)
+#   POSOPS_EPMD_PORT           epmd port                 (default 27675)
+#   (Defaults sit below Linux's ephemeral range, 32768-60999: a client retrying a stopped
+#   broker on a port inside it can be handed that port as its own source port, connect to
+#   itself, and keep the broker from listening again.)
 #   POSOPS_RABBITMQ_NODENAME   Erlang node name          (default posops@localhost)
 #   POSOPS_STATE_DIR           state folder              (default <repo>/.posops)
 #   POSOPS_START_TIMEOUT       seconds to wait per server (default 90)
@@ -68,11 +71,11 @@ load_ports() {
     # shellcheck disable=SC1090
     . "$PORTS_FILE"
   fi
-  PG_PORT="${POSOPS_PG_PORT:-${rec_pg:-55432}}"
-  AMQP_PORT="${POSOPS_AMQP_PORT:-${rec_amqp:-55672}}"
-  MGMT_PORT="${POSOPS_RABBITMQ_MGMT_PORT:-${rec_mgmt:-55673}}"
-  DIST_PORT="${POSOPS_RABBITMQ_DIST_PORT:-${rec_dist:-55674}}"
-  EPMD_PORT="${POSOPS_EPMD_PORT:-${rec_epmd:-55675}}"
+  PG_PORT="${POSOPS_PG_PORT:-${rec_pg:-27432}}"
+  AMQP_PORT="${POSOPS_AMQP_PORT:-${rec_amqp:-27672}}"
+  MGMT_PORT="${POSOPS_RABBITMQ_MGMT_PORT:-${rec_mgmt:-27673}}"
+  DIST_PORT="${POSOPS_RABBITMQ_DIST_PORT:-${rec_dist:-27674}}"
+  EPMD_PORT="${POSOPS_EPMD_PORT:-${rec_epmd:-27675}}"
   NODENAME="${POSOPS_RABBITMQ_NODENAME:-${rec_node:-posops@localhost}}"
   REC_AMQP="$rec_amqp"
   local p

@@ -34,7 +34,7 @@ public class AsyncApiDocumentTests
         Assert.Equal("3.0.0", node["asyncapi"]!.GetValue<string>());
         Assert.Equal("application/json", node["defaultContentType"]!.GetValue<string>());
         var local = node["servers"]!["local"]!;
-        Assert.Equal("127.0.0.1:55672", local["host"]!.GetValue<string>());
+        Assert.Equal("127.0.0.1:27672", local["host"]!.GetValue<string>());
         Assert.Equal("amqp", local["protocol"]!.GetValue<string>());
         Assert.Equal("0-9-1", local["protocolVersion"]!.GetValue<string>());
     }

@@ -37,9 +37,9 @@ public sealed class BenchmarkSandbox : IAsyncDisposable
 
     public static async Task<BenchmarkSandbox> CreateAsync()
     {
-        var amqp = new Uri(Environment.GetEnvironmentVariable("POSOPS_RABBITMQ") ?? "amqp://posops:posops@127.0.0.1:55672/");
-        var managementUri = new Uri(Environment.GetEnvironmentVariable("POSOPS_RABBITMQ_MANAGEMENT") ?? "http://127.0.0.1:55673");
-        var postgres = Environment.GetEnvironmentVariable("POSOPS_POSTGRES") ?? "Host=127.0.0.1;Port=55432;Username=posops;Password=posops;Database=posops";
+        var amqp = new Uri(Environment.GetEnvironmentVariable("POSOPS_RABBITMQ") ?? "amqp://posops:posops@127.0.0.1:27672/");
+        var managementUri = new Uri(Environment.GetEnvironmentVariable("POSOPS_RABBITMQ_MANAGEMENT") ?? "http://127.0.0.1:27673");
+        var postgres = Environment.GetEnvironmentVariable("POSOPS_POSTGRES") ?? "Host=127.0.0.1;Port=27432;Username=posops;Password=posops;Database=posops";
         var name = "posops_bench_" + Guid.NewGuid().ToString("N")[..8];
 
         var http = new HttpClient { BaseAddress = managementUri };

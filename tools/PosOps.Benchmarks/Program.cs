@@ -32,8 +32,8 @@ if (mode != "outbox")
 
 var messages = args.Length > 1 ? int.Parse(args[1], CultureInfo.InvariantCulture) : 20_000;
 var devices = args.Length > 2 ? int.Parse(args[2], CultureInfo.InvariantCulture) : 100;
-var amqp = new Uri(Environment.GetEnvironmentVariable("POSOPS_RABBITMQ") ?? "amqp://posops:posops@127.0.0.1:55672/");
-var management = new Uri(Environment.GetEnvironmentVariable("POSOPS_RABBITMQ_MANAGEMENT") ?? "http://127.0.0.1:55673");
+var amqp = new Uri(Environment.GetEnvironmentVariable("POSOPS_RABBITMQ") ?? "amqp://posops:posops@127.0.0.1:27672/");
+var management = new Uri(Environment.GetEnvironmentVariable("POSOPS_RABBITMQ_MANAGEMENT") ?? "http://127.0.0.1:27673");
 var vhost = "posops-bench-" + Guid.NewGuid().ToString("N")[..6];
 using var http = new HttpClient { BaseAddress = management };
 http.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Basic", Convert.ToBase64String(Encoding.UTF8.GetBytes(Uri.UnescapeDataString(amqp.UserInfo))));

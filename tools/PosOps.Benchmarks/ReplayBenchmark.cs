@@ -28,7 +28,7 @@ public static class ReplayBenchmark
         ArgumentNullException.ThrowIfNull(args);
         var events = args.Length > 1 ? int.Parse(args[1], CultureInfo.InvariantCulture) : 100_000;
         var rounds = args.Length > 2 ? int.Parse(args[2], CultureInfo.InvariantCulture) : 3;
-        var admin = Environment.GetEnvironmentVariable("POSOPS_POSTGRES") ?? "Host=127.0.0.1;Port=55432;Username=posops;Password=posops;Database=posops";
+        var admin = Environment.GetEnvironmentVariable("POSOPS_POSTGRES") ?? "Host=127.0.0.1;Port=27432;Username=posops;Password=posops;Database=posops";
         var database = "posops_bench_" + Guid.NewGuid().ToString("N")[..8];
         await ExecuteAsync(admin, $"create database {database}");
         var connection = new NpgsqlConnectionStringBuilder(admin) { Database = database }.ConnectionString;

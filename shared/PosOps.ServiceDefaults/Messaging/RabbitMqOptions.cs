@@ -9,7 +9,7 @@ public sealed class RabbitMqOptions : IValidatedOptions
     public const string Section = "RabbitMq";
 
     /// <summary>AMQP 0-9-1 URI: <c>amqp://user:password@host:port/vhost</c>. Defaults to the local servers script.</summary>
-    public string Uri { get; set; } = "amqp://posops:posops@127.0.0.1:55672/";
+    public string Uri { get; set; } = "amqp://posops:posops@127.0.0.1:27672/";
 
     /// <summary>Messages fetched ahead per consumer; bounds memory and the size of an ingestion batch.</summary>
     public ushort Prefetch { get; set; } = 500;

@@ -11,7 +11,7 @@ public sealed class PostgresOptions : IValidatedOptions
 
     /// <summary>Npgsql connection string. Defaults to the local servers script.</summary>
     public string ConnectionString { get; set; } =
-        "Host=127.0.0.1;Port=55432;Username=posops;Password=posops;Database=posops";
+        "Host=127.0.0.1;Port=27432;Username=posops;Password=posops;Database=posops";
 
     /// <inheritdoc />
     public IEnumerable<string> Validate()

@@ -18,7 +18,7 @@ public class OptionsValidationTests
         var config = Config();
 
         Assert.Equal("posops", config.GetValidated<PostgresOptions>(PostgresOptions.Section).ConnectionString.Split("Database=")[1]);
-        Assert.Equal(55672, config.GetValidated<RabbitMqOptions>(RabbitMqOptions.Section).ParsedUri.Port);
+        Assert.Equal(27672, config.GetValidated<RabbitMqOptions>(RabbitMqOptions.Section).ParsedUri.Port);
         Assert.Equal(500, config.GetValidated<AgentInboxOptions>(AgentInboxOptions.Section).BatchSize);
     }
 

@@ -11,7 +11,7 @@ public sealed class DedicatedBroker : IAsyncDisposable
     private readonly string state = Path.Combine(Path.GetTempPath(), "posops-broker-" + Guid.NewGuid().ToString("N")[..8]);
     private readonly string postgres;
 
-    public DedicatedBroker(string postgresConnectionString, int port = 56672)
+    public DedicatedBroker(string postgresConnectionString, int port = 27772)
     {
         postgres = postgresConnectionString;
         Port = port;
