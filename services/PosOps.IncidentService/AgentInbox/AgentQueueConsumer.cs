@@ -5,6 +5,7 @@ using Microsoft.Extensions.Options;
 using Npgsql;
 using PosOps.Contracts;
 using PosOps.Contracts.Agent;
+using PosOps.IncidentService.Observability;
 using PosOps.ServiceDefaults.Messaging;
 using RabbitMQ.Client;
 using RabbitMQ.Client.Events;
@@ -40,7 +41,7 @@ public sealed partial class AgentQueueConsumer(
 {
     private readonly AgentInboxOptions settings = options.Value;
 
-    private sealed record Delivery(ulong Tag, byte[] Body, string? Type, string? MessageId, string? Signature);
+    private sealed record Delivery(ulong Tag, byte[] Body, string? Type, string? MessageId, string? Signature, string? TraceParent);
 
     /// <summary>How long the partitions wait for a pre-partition queue to drain before they start anyway.</summary>
     private static readonly TimeSpan LegacyHeadStart = TimeSpan.FromSeconds(30);
@@ -254,7 +255,8 @@ public sealed partial class AgentQueueConsumer(
         consumer.ReceivedAsync += (_, ea) =>
         {
             // The body buffer is only valid inside this callback, so it is copied.
-            inbox.Writer.TryWrite(new Delivery(ea.DeliveryTag, ea.Body.ToArray(), ea.BasicProperties.Type, ea.BasicProperties.MessageId, HeaderText(ea.BasicProperties, WireNames.SignatureHeader)));
+            inbox.Writer.TryWrite(new Delivery(ea.DeliveryTag, ea.Body.ToArray(), ea.BasicProperties.Type, ea.BasicProperties.MessageId, HeaderText(ea.BasicProperties, WireNames.SignatureHeader),
+                HeaderText(ea.BasicProperties, EventTracing.TraceParentHeader)));
             return Task.CompletedTask;
         };
 
@@ -331,6 +333,10 @@ public sealed partial class AgentQueueConsumer(
             }
         }
 
+        using var traced = EventTracing.Arriving(accepted
+            .Where(a => a.Delivery.TraceParent is not null)
+            .DistinctBy(a => a.Message.MessageId)
+            .ToDictionary(a => a.Message.MessageId, a => a.Delivery.TraceParent!));
         try
         {
             if (accepted.Count > 0)

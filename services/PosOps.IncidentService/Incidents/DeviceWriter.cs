@@ -1,4 +1,5 @@
 using Marten;
+using PosOps.IncidentService.Observability;
 using PosOps.IncidentService.Runbooks;
 
 namespace PosOps.IncidentService.Incidents;
@@ -53,7 +54,7 @@ public sealed class DeviceWriter(IDocumentStore store, IncidentReactions reactio
             var state = stream.Aggregate ?? DeviceDecider.Initial(deviceId);
             var (events, timers) = await decide(session, state, now);
             (_, appended) = await reactions.ApplyAsync(session, state, events, now, cancellationToken, timers);
-            stream.AppendMany(appended);
+            stream.AppendMany(EventTracing.Stamp(session, appended));
             alsoInTransaction?.Invoke(session, appended, now);
             await session.SaveChangesAsync(cancellationToken);
         }, logger);

@@ -4,6 +4,7 @@ using PosOps.Contracts;
 using PosOps.Contracts.Agent;
 using Wire = PosOps.Contracts.Agent;
 using PosOps.IncidentService.AgentInbox;
+using PosOps.IncidentService.Observability;
 
 namespace PosOps.IncidentService.Incidents;
 
@@ -38,11 +39,12 @@ public sealed class FaultBatchHandler(IDocumentStore store, IncidentReactions re
                 entry = (stream, stream.Aggregate ?? DeviceDecider.Initial(message.DeviceId));
             }
 
+            using var span = EventTracing.StartApply(message);
             var events = DeviceDecider.Decide(ToCommand(message, now), entry.State);
             if (events.Length > 0)
             {
                 var (after, appended) = await reactions.ApplyAsync(session, entry.State, events, now, cancellationToken);
-                entry.Stream.AppendMany(appended);
+                entry.Stream.AppendMany(EventTracing.Stamp(session, appended));
                 entry = (entry.Stream, after);
             }
 

@@ -7,6 +7,7 @@ using PosOps.Contracts;
 using PosOps.Contracts.Agent;
 using PosOps.IncidentService.AgentInbox;
 using PosOps.IncidentService.Incidents;
+using PosOps.IncidentService.Observability;
 
 namespace PosOps.IncidentService.Liveness;
 
@@ -101,6 +102,7 @@ public sealed class HeartbeatBatchHandler(
             await using var session = store.LightweightSession();
             foreach (var (beat, silentSince, reconcile) in work)
             {
+                using var span = EventTracing.StartApply(beat);
                 var stream = await session.Events.FetchForWriting<Device>(beat.DeviceId, cancellationToken);
                 var before = stream.Aggregate ?? DeviceDecider.Initial(beat.DeviceId);
                 var state = before;
@@ -121,7 +123,7 @@ public sealed class HeartbeatBatchHandler(
                 }
 
                 var (_, appended) = await reactions.ApplyAsync(session, before, [.. events], now, cancellationToken);
-                stream.AppendMany(appended);
+                stream.AppendMany(EventTracing.Stamp(session, appended));
             }
 
             await session.SaveChangesAsync(cancellationToken);

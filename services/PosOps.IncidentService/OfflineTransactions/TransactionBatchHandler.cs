@@ -4,6 +4,7 @@ using PosOps.Contracts;
 using PosOps.Contracts.Agent;
 using PosOps.IncidentService.AgentInbox;
 using PosOps.IncidentService.Incidents;
+using PosOps.IncidentService.Observability;
 using Wire = PosOps.Contracts.Agent;
 
 namespace PosOps.IncidentService.OfflineTransactions;
@@ -45,12 +46,13 @@ public sealed class TransactionBatchHandler(IDocumentStore store, IncidentReacti
                 entry = (stream, stream.Aggregate ?? DeviceDecider.Initial(upload.DeviceId));
             }
 
+            using var span = EventTracing.StartApply(upload);
             var events = DeviceDecider.Decide(
                 new RecordOfflineTransactions(upload.MessageId, upload.DeviceId, upload.StoreId, upload.Sequence, fresh, upload.Transactions.Count - fresh.Count,
                     upload.JournalTotals, upload.OccurredAt, now),
                 entry.State);
             var (after, appended) = await reactions.ApplyAsync(session, entry.State, events, now, cancellationToken);
-            entry.Stream.AppendMany(appended);
+            entry.Stream.AppendMany(EventTracing.Stamp(session, appended));
             streams[upload.DeviceId] = (entry.Stream, after);
             if (events.Length == 0)
             {

@@ -1,3 +1,4 @@
+using JasperFx.Events;
 using JasperFx.Events.Daemon;
 using JasperFx.Events.Projections;
 using Marten;
@@ -6,6 +7,7 @@ using MassTransit;
 using PosOps.Contracts.Commands;
 using PosOps.IncidentService.Correlation;
 using PosOps.IncidentService.Incidents;
+using PosOps.IncidentService.Observability;
 using PosOps.IncidentService.Registry;
 using PosOps.IncidentService.Remediation;
 using Wire = PosOps.Contracts.Incidents;
@@ -78,24 +80,24 @@ public sealed partial class IncidentEventsPublisher : SubscriptionBase
             switch (e.Data)
             {
                 case IncidentAcknowledged a:
-                    await PublishAsync(new Wire.IncidentAcknowledged(e.Id, a.IncidentId, a.DeviceId, (await ViewAsync(a.IncidentId))?.StoreId ?? "", a.By, a.OccurredAt, e.Timestamp), e.Id, e.Sequence, cancellationToken);
+                    await PublishAsync(new Wire.IncidentAcknowledged(e.Id, a.IncidentId, a.DeviceId, (await ViewAsync(a.IncidentId))?.StoreId ?? "", a.By, a.OccurredAt, e.Timestamp), e, cancellationToken);
                     break;
                 case IncidentMitigated m:
-                    await PublishAsync(new Wire.IncidentMitigated(e.Id, m.IncidentId, m.DeviceId, (await ViewAsync(m.IncidentId))?.StoreId ?? "", m.Workaround, m.By, m.OccurredAt, e.Timestamp), e.Id, e.Sequence, cancellationToken);
+                    await PublishAsync(new Wire.IncidentMitigated(e.Id, m.IncidentId, m.DeviceId, (await ViewAsync(m.IncidentId))?.StoreId ?? "", m.Workaround, m.By, m.OccurredAt, e.Timestamp), e, cancellationToken);
                     break;
                 case IncidentEscalated x:
                     var escalatedView = await ViewAsync(x.IncidentId);
-                    await PublishAsync(new Wire.IncidentEscalated(e.Id, x.IncidentId, x.DeviceId, escalatedView?.StoreId ?? "", escalatedView?.FaultCode ?? "", x.Kind, x.Level, x.Reason, x.OccurredAt, e.Timestamp), e.Id, e.Sequence, cancellationToken);
+                    await PublishAsync(new Wire.IncidentEscalated(e.Id, x.IncidentId, x.DeviceId, escalatedView?.StoreId ?? "", escalatedView?.FaultCode ?? "", x.Kind, x.Level, x.Reason, x.OccurredAt, e.Timestamp), e, cancellationToken);
                     LogPublished("IncidentEscalated", x.IncidentId, x.DeviceId);
                     break;
                 case IncidentReopened r:
-                    await PublishAsync(new Wire.IncidentReopened(e.Id, r.IncidentId, r.DeviceId, (await ViewAsync(r.IncidentId))?.StoreId ?? "", r.FaultCode, r.FlapCount, r.Reason, r.OccurredAt, e.Timestamp), e.Id, e.Sequence, cancellationToken);
+                    await PublishAsync(new Wire.IncidentReopened(e.Id, r.IncidentId, r.DeviceId, (await ViewAsync(r.IncidentId))?.StoreId ?? "", r.FaultCode, r.FlapCount, r.Reason, r.OccurredAt, e.Timestamp), e, cancellationToken);
                     break;
                 case IncidentVerified v:
-                    await PublishAsync(new Wire.IncidentVerified(e.Id, v.IncidentId, v.DeviceId, (await ViewAsync(v.IncidentId))?.StoreId ?? "", v.OccurredAt, e.Timestamp), e.Id, e.Sequence, cancellationToken);
+                    await PublishAsync(new Wire.IncidentVerified(e.Id, v.IncidentId, v.DeviceId, (await ViewAsync(v.IncidentId))?.StoreId ?? "", v.OccurredAt, e.Timestamp), e, cancellationToken);
                     break;
                 case IncidentClosed c:
-                    await PublishAsync(new Wire.IncidentClosed(e.Id, c.IncidentId, c.DeviceId, (await ViewAsync(c.IncidentId))?.StoreId ?? "", c.By, c.OccurredAt, e.Timestamp), e.Id, e.Sequence, cancellationToken);
+                    await PublishAsync(new Wire.IncidentClosed(e.Id, c.IncidentId, c.DeviceId, (await ViewAsync(c.IncidentId))?.StoreId ?? "", c.By, c.OccurredAt, e.Timestamp), e, cancellationToken);
                     break;
                 case IncidentOpened opened when opened.AlertHeld || !StreamIds.IsTerminal(opened.DeviceId):
                     break; // released later, or announced as a store or platform outage
@@ -104,7 +106,7 @@ public sealed partial class IncidentEventsPublisher : SubscriptionBase
                     await PublishAsync(
                         new Wire.IncidentOpened(e.Id, opened.IncidentId, opened.DeviceId, opened.StoreId, opened.Component, opened.FaultCode, opened.Severity, opened.OccurredAt, e.Timestamp,
                             openedStore?.Region, openedStore?.Tags),
-                        e.Id, e.Sequence, cancellationToken);
+                        e, cancellationToken);
                     LogPublished("IncidentOpened", opened.IncidentId, opened.DeviceId);
                     break;
                 case IncidentAlertReleased released when await ViewAsync(released.IncidentId) is { } held:
@@ -112,36 +114,36 @@ public sealed partial class IncidentEventsPublisher : SubscriptionBase
                     await PublishAsync(
                         new Wire.IncidentOpened(e.Id, held.Id, held.DeviceId, held.StoreId, held.Component, held.FaultCode, held.Severity, held.OpenedAt, e.Timestamp,
                             heldStore?.Region, heldStore?.Tags, released.HeldBackBy),
-                        e.Id, e.Sequence, cancellationToken);
+                        e, cancellationToken);
                     LogPublished(released.HeldBackBy is null ? "IncidentOpened (after the correlation hold)" : "IncidentOpened (held back by a store or platform incident)", held.Id, held.DeviceId);
                     break;
                 case StoreOutageDetected so:
                     var outageStore = await StoreAsync(so.StoreId);
                     await PublishAsync(new Wire.StoreOutageDetected(e.Id, so.IncidentId, so.StoreId, so.Cause, so.DeviceIds, so.StoreTerminals, so.OccurredAt, e.Timestamp,
-                        outageStore?.Region, outageStore?.Tags), e.Id, e.Sequence, cancellationToken);
+                        outageStore?.Region, outageStore?.Tags), e, cancellationToken);
                     LogPublished("StoreOutageDetected", so.IncidentId, so.DeviceId);
                     break;
                 case StoreOutageResolved sr:
-                    await PublishAsync(new Wire.StoreOutageResolved(e.Id, sr.IncidentId, sr.StoreId, sr.Reason, sr.OccurredAt, e.Timestamp), e.Id, e.Sequence, cancellationToken);
+                    await PublishAsync(new Wire.StoreOutageResolved(e.Id, sr.IncidentId, sr.StoreId, sr.Reason, sr.OccurredAt, e.Timestamp), e, cancellationToken);
                     break;
                 case PlatformOutageDetected po:
-                    await PublishAsync(new Wire.PlatformOutageDetected(e.Id, po.IncidentId, po.Cause, po.SilentDevices, po.FleetSize, po.OccurredAt, e.Timestamp), e.Id, e.Sequence, cancellationToken);
+                    await PublishAsync(new Wire.PlatformOutageDetected(e.Id, po.IncidentId, po.Cause, po.SilentDevices, po.FleetSize, po.OccurredAt, e.Timestamp), e, cancellationToken);
                     LogPublished("PlatformOutageDetected", po.IncidentId, po.DeviceId);
                     break;
                 case PlatformOutageResolved pr:
-                    await PublishAsync(new Wire.PlatformOutageResolved(e.Id, pr.IncidentId, pr.Reason, pr.OccurredAt, e.Timestamp), e.Id, e.Sequence, cancellationToken);
+                    await PublishAsync(new Wire.PlatformOutageResolved(e.Id, pr.IncidentId, pr.Reason, pr.OccurredAt, e.Timestamp), e, cancellationToken);
                     break;
                 case CommandIssued issued:
                     await PublishAsync(
                         new AgentCommand(issued.CommandId, issued.DeviceId, issued.Command, issued.OccurredAt, issued.ExpiresAt, issued.Network, issued.NoticeEn, issued.NoticeZh),
-                        e.Id, e.Sequence, cancellationToken);
+                        e, cancellationToken);
                     break;
                 case IncidentResolved resolved when !StreamIds.IsTerminal(resolved.DeviceId):
                     break; // announced as StoreOutageResolved / PlatformOutageResolved
                 case IncidentResolved resolved:
                     await PublishAsync(
                         new Wire.IncidentResolved(e.Id, resolved.IncidentId, resolved.DeviceId, resolved.StoreId, resolved.FaultCode, resolved.Reason, resolved.OccurredAt, e.Timestamp),
-                        e.Id, e.Sequence, cancellationToken);
+                        e, cancellationToken);
                     LogPublished("IncidentResolved", resolved.IncidentId, resolved.DeviceId);
                     break;
             }
@@ -164,9 +166,10 @@ public sealed partial class IncidentEventsPublisher : SubscriptionBase
 
     // An exception escaping a subscription pauses it until restart, so a broker outage is waited out
     // here, in order, at this event: nothing is skipped and nothing later overtakes it.
-    private async Task PublishAsync<T>(T message, Guid eventId, long sequence, CancellationToken cancellationToken)
+    private async Task PublishAsync<T>(T message, IEvent stored, CancellationToken cancellationToken)
         where T : class
     {
+        using var span = EventTracing.StartPublish(stored, typeof(T).Name);
         for (var attempt = 1; ; attempt++)
         {
             try
@@ -177,7 +180,7 @@ public sealed partial class IncidentEventsPublisher : SubscriptionBase
                 }
                 else
                 {
-                    await bus.Publish(message, ctx => ctx.MessageId = eventId, cancellationToken);
+                    await bus.Publish(message, ctx => ctx.MessageId = stored.Id, cancellationToken);
                 }
 
                 return;
@@ -185,7 +188,7 @@ public sealed partial class IncidentEventsPublisher : SubscriptionBase
             catch (Exception e) when (e is not OperationCanceledException || !cancellationToken.IsCancellationRequested)
             {
                 var delay = TimeSpan.FromMilliseconds(Math.Min(30_000, 200 * Math.Pow(2, Math.Min(attempt, 8))));
-                LogPublishRetry(typeof(T).Name, sequence, attempt, delay.TotalSeconds, e.Message);
+                LogPublishRetry(typeof(T).Name, stored.Sequence, attempt, delay.TotalSeconds, e.Message);
                 await Task.Delay(delay, cancellationToken);
             }
         }
