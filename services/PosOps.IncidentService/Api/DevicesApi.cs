@@ -4,6 +4,7 @@ using Marten;
 using Microsoft.AspNetCore.Http.HttpResults;
 using PosOps.Contracts.Agent;
 using PosOps.IncidentService.Audit;
+using PosOps.IncidentService.Fleet;
 using PosOps.IncidentService.Liveness;
 using PosOps.IncidentService.Registry;
 using PosOps.IncidentService.Security;
@@ -15,6 +16,9 @@ public sealed record DeviceDetails(
     string DeviceId, string StoreId, long Sequence, DateTimeOffset LastHeartbeatAt, DateTimeOffset LastSeenAt, Heartbeat Health,
     string? Model, string? Serial, string? Location);
 
+/// <summary>A device in the list: what it can do now (from its incidents) and its last known health.</summary>
+public sealed record DeviceListEntry(string DeviceId, string StoreId, TradingStatus Status, long Sequence, DateTimeOffset LastHeartbeatAt, DateTimeOffset LastSeenAt, Heartbeat Health);
+
 /// <summary>A page of a device's stream; ask again with afterVersion = nextAfterVersion until it is null.</summary>
 public sealed record DeviceEventsPage(string DeviceId, IReadOnlyList<HistoryEvent> Events, [property: JsonIgnore(Condition = JsonIgnoreCondition.Never)] long? NextAfterVersion);
 
@@ -25,7 +29,8 @@ public static class DevicesApi
     public static IEndpointRouteBuilder MapDevicesApi(this IEndpointRouteBuilder app)
     {
         var api = app.MapGroup("/api/devices").WithTags("Devices").RequireAuthorization(Policies.Read);
-        api.MapGet("/", ListAsync).WithName("ListDevices").WithSummary("Last known health of each device (in the caller's stores)");
+        api.MapGet("/", ListAsync).WithName("ListDevices")
+            .WithSummary("Last known health of each device (in the caller's stores), optionally by store and by trading status (ok, degraded, down, silent)");
         var device = api.MapGroup("/{id}").AddEndpointFilter<DeviceScopeFilter>();
         device.MapGet("", GetAsync).WithName("GetDevice").WithSummary("Last known health and registry entry of one device");
         device.MapGet("/events", EventsAsync).WithName("GetDeviceEvents")
@@ -33,27 +38,45 @@ public static class DevicesApi
         return app;
     }
 
-    private static async Task<Ok<IReadOnlyList<DeviceLiveness>>> ListAsync(
-        DeviceLivenessQueries queries, ClaimsPrincipal user, string? store, string? storeId, CancellationToken cancellationToken, int limit = 1000)
+    private static async Task<Results<Ok<IReadOnlyList<DeviceListEntry>>, ProblemHttpResult>> ListAsync(
+        DeviceLivenessQueries queries, IQuerySession session, ClaimsPrincipal user, string? store, string? storeId, string? status, CancellationToken cancellationToken, int limit = 1000)
     {
         var wanted = store ?? storeId;
         limit = Math.Clamp(limit, 1, 10_000);
+        DeviceSet? only = null;
+        if (status is not null)
+        {
+            if (!TradingStatuses.TryParse(status, out var trading))
+            {
+                return TypedResults.Problem(title: $"status must be one of: {string.Join(", ", TradingStatuses.Names)}", statusCode: StatusCodes.Status400BadRequest);
+            }
+
+            only = await TradingStatuses.DevicesAsync(session, trading, cancellationToken);
+        }
+
         if (StoreScope.Of(user) is not { } scope)
         {
-            return TypedResults.Ok(await queries.ListAsync(wanted, limit, cancellationToken));
+            return TypedResults.Ok(await WithStatusAsync(session, await queries.ListAsync(wanted, limit, cancellationToken, only), cancellationToken));
         }
 
         var devices = new List<DeviceLiveness>();
         foreach (var allowed in scope.Where(s => wanted is null || s == wanted).Order(StringComparer.Ordinal))
         {
-            devices.AddRange(await queries.ListAsync(allowed, limit - devices.Count, cancellationToken));
+            devices.AddRange(await queries.ListAsync(allowed, limit - devices.Count, cancellationToken, only));
             if (devices.Count >= limit)
             {
                 break;
             }
         }
 
-        return TypedResults.Ok<IReadOnlyList<DeviceLiveness>>(devices);
+        return TypedResults.Ok(await WithStatusAsync(session, devices, cancellationToken));
+    }
+
+    private static async Task<IReadOnlyList<DeviceListEntry>> WithStatusAsync(IQuerySession session, IReadOnlyList<DeviceLiveness> devices, CancellationToken cancellationToken)
+    {
+        var statuses = (await session.LoadManyAsync<DeviceStatus>(cancellationToken, devices.Select(d => d.DeviceId)))
+            .ToDictionary(s => s.Id, s => s.Status, StringComparer.Ordinal);
+        return [.. devices.Select(d => new DeviceListEntry(d.DeviceId, d.StoreId, statuses.GetValueOrDefault(d.DeviceId, TradingStatus.Ok), d.Sequence, d.LastHeartbeatAt, d.LastSeenAt, d.Health))];
     }
 
     private static async Task<Results<Ok<DeviceDetails>, NotFound>> GetAsync(DeviceLivenessQueries queries, IQuerySession session, string id, CancellationToken cancellationToken)

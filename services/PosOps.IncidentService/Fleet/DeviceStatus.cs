@@ -1,7 +1,9 @@
 using JasperFx.Events;
+using Marten;
 using Marten.Events.Aggregation;
 using Severity = PosOps.Contracts.Incidents.Severity;
 using PosOps.IncidentService.Incidents;
+using PosOps.IncidentService.Liveness;
 using PosOps.IncidentService.Runbooks;
 
 namespace PosOps.IncidentService.Fleet;
@@ -72,4 +74,36 @@ public sealed class DeviceStatusProjection : SingleStreamProjection<DeviceStatus
         return status with { OpenFaults = faults, Status = DeviceStatus.StatusOf(faults), ChangedAt = e.Timestamp };
     }
 
+}
+
+/// <summary>Trading statuses as the API spells them, and which devices have one.</summary>
+public static class TradingStatuses
+{
+    public static IReadOnlyList<string> Names { get; } = [.. Enum.GetNames<TradingStatus>().Select(n => n.ToLowerInvariant())];
+
+    public static bool TryParse(string text, out TradingStatus status)
+    {
+        status = default;
+        var index = Names.ToList().IndexOf(text.Trim().ToLowerInvariant());
+        if (index < 0)
+        {
+            return false;
+        }
+
+        status = Enum.GetValues<TradingStatus>()[index];
+        return true;
+    }
+
+    /// <summary>
+    /// The devices with that status. A device whose stream never had an incident has no DeviceStatus
+    /// document and is Ok, so Ok is "all but those with another status".
+    /// </summary>
+    public static async Task<DeviceSet> DevicesAsync(IQuerySession session, TradingStatus status, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(session);
+        var ids = status == TradingStatus.Ok
+            ? await session.Query<DeviceStatus>().Where(s => s.Status != TradingStatus.Ok).Select(s => s.Id).ToListAsync(cancellationToken)
+            : await session.Query<DeviceStatus>().Where(s => s.Status == status).Select(s => s.Id).ToListAsync(cancellationToken);
+        return new DeviceSet(ids, Include: status != TradingStatus.Ok);
+    }
 }

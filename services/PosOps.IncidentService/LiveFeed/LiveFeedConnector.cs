@@ -1,7 +1,10 @@
 using System.Text;
 using System.Text.Json;
+using Marten;
 using MassTransit;
 using PosOps.Contracts;
+using PosOps.IncidentService.Correlation;
+using PosOps.IncidentService.Fleet;
 
 namespace PosOps.IncidentService.LiveFeed;
 
@@ -11,11 +14,15 @@ public sealed record LiveEnvelope;
 /// <summary>
 /// Feeds the hub from the integration events, which are published only after commit: every replica
 /// connects its own temporary (auto-delete) queue bound to the integration-event exchanges, so each
-/// replica's clients see every event whichever replica committed it.
+/// replica's clients see every event whichever replica committed it. A device's incident event is
+/// followed by a <c>device-status</c> message (what the terminal can do now), read from the inline
+/// DeviceStatus projection, which was committed with the event.
 /// </summary>
-public sealed partial class LiveFeedConnector(IReceiveEndpointConnector connector, LiveFeedHub hub, ILogger<LiveFeedConnector> logger) : IHostedService
+public sealed partial class LiveFeedConnector(IReceiveEndpointConnector connector, LiveFeedHub hub, IDocumentStore documents, ILogger<LiveFeedConnector> logger) : IHostedService
 {
     private const string Prefix = "posops.incidents.";
+
+    public const string DeviceStatusEvent = "device-status";
 
     private static readonly string[] Exchanges =
     [
@@ -48,12 +55,20 @@ public sealed partial class LiveFeedConnector(IReceiveEndpointConnector connecto
                 }
             }
 
-            endpoint.Handler<LiveEnvelope>(context =>
+            endpoint.Handler<LiveEnvelope>(async context =>
             {
                 var exchange = context.ReceiveContext.TryGetPayload<RabbitMqBasicConsumeContext>(out var rabbitContext) ? rabbitContext.Exchange : "";
                 var json = Encoding.UTF8.GetString(context.ReceiveContext.Body.GetBytes());
-                hub.Publish(new LiveMessage(EventName(exchange), json, StoreOf(json)));
-                return Task.CompletedTask;
+                var (storeId, deviceId) = SubjectOf(json);
+                hub.Publish(new LiveMessage(EventName(exchange), json, storeId));
+                if (deviceId is not null && StreamIds.IsTerminal(deviceId) && hub.Clients > 0)
+                {
+                    await using var session = documents.QuerySession();
+                    if (await session.LoadAsync<DeviceStatus>(deviceId, context.CancellationToken) is { } status)
+                    {
+                        hub.Publish(new LiveMessage(DeviceStatusEvent, JsonSerializer.Serialize(status, WireJson.Options), status.StoreId));
+                    }
+                }
             });
         });
         try
@@ -74,17 +89,20 @@ public sealed partial class LiveFeedConnector(IReceiveEndpointConnector connecto
         }
     }
 
-    private static string? StoreOf(string json)
+    private static (string? StoreId, string? DeviceId) SubjectOf(string json)
     {
         try
         {
             using var document = JsonDocument.Parse(json);
-            return document.RootElement.TryGetProperty("storeId", out var store) && store.ValueKind == JsonValueKind.String ? store.GetString() : null;
+            return (Text(document.RootElement, "storeId"), Text(document.RootElement, "deviceId"));
         }
         catch (JsonException)
         {
-            return null;
+            return (null, null);
         }
+
+        static string? Text(JsonElement root, string name) =>
+            root.ValueKind == JsonValueKind.Object && root.TryGetProperty(name, out var value) && value.ValueKind == JsonValueKind.String ? value.GetString() : null;
     }
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "The live feed's queue was not ready within 30 s; live clients may miss events until the broker answers")]

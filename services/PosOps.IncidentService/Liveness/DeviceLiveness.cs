@@ -1,5 +1,6 @@
 using System.Text.Json;
 using Npgsql;
+using NpgsqlTypes;
 using PosOps.Contracts;
 using PosOps.Contracts.Agent;
 
@@ -8,17 +9,29 @@ namespace PosOps.IncidentService.Liveness;
 /// <summary>A device's last heartbeat as the API shows it: device clock and server clock side by side.</summary>
 public sealed record DeviceLiveness(string DeviceId, string StoreId, long Sequence, DateTimeOffset LastHeartbeatAt, DateTimeOffset LastSeenAt, Heartbeat Health);
 
+/// <summary>A set of device ids that a list keeps (Include) or leaves out.</summary>
+public sealed record DeviceSet(IReadOnlyCollection<string> Ids, bool Include);
+
 public sealed class DeviceLivenessQueries(NpgsqlDataSource dataSource)
 {
-    public async Task<IReadOnlyList<DeviceLiveness>> ListAsync(string? storeId, int limit, CancellationToken cancellationToken)
+    /// <param name="devices">Only these devices (Include) or all but these (Exclude); null for all.</param>
+    public async Task<IReadOnlyList<DeviceLiveness>> ListAsync(string? storeId, int limit, CancellationToken cancellationToken, DeviceSet? devices = null)
     {
-        var sql = LivenessSchema.SelectSql + (storeId is null ? "" : " where store_id = $1") + $" order by device_id limit {limit}";
-        await using var command = dataSource.CreateCommand(sql);
+        await using var command = dataSource.CreateCommand();
+        var conditions = new List<string>();
         if (storeId is not null)
         {
             command.Parameters.Add(new NpgsqlParameter { Value = storeId });
+            conditions.Add($"store_id = ${command.Parameters.Count}");
         }
 
+        if (devices is not null)
+        {
+            command.Parameters.Add(new NpgsqlParameter { Value = devices.Ids.ToArray(), NpgsqlDbType = NpgsqlDbType.Array | NpgsqlDbType.Text });
+            conditions.Add(devices.Include ? $"device_id = any(${command.Parameters.Count})" : $"device_id <> all(${command.Parameters.Count})");
+        }
+
+        command.CommandText = LivenessSchema.SelectSql + (conditions.Count == 0 ? "" : " where " + string.Join(" and ", conditions)) + $" order by device_id limit {limit}";
         return await ReadAsync(command, cancellationToken);
     }
 

@@ -3,11 +3,11 @@ using System.Text.Json;
 
 namespace PosOps.IntegrationTests.Api;
 
-/// <summary>The live stream (SSE) carries committed integration events; /metrics answers in Prometheus format on every service.</summary>
+/// <summary>The live stream (SSE) carries committed integration events and device statuses; devices list by status; /metrics answers in Prometheus format on every service.</summary>
 public sealed class LiveAndMetricsTests(TestServers servers) : SystemTest(servers)
 {
     [Fact]
-    public async Task GivenAConnectedStreamClient_WhenAFaultOpensAnIncident_ThenTheClientReceivesIncidentOpened()
+    public async Task GivenAConnectedStreamClient_WhenAFaultOpensAnIncident_ThenTheClientReceivesIncidentOpened_AndTheDevicesNewStatus()
     {
         using var response = await System.Api.GetAsync("/api/stream", HttpCompletionOption.ResponseHeadersRead);
         Assert.Equal("text/event-stream", response.Content.Headers.ContentType?.MediaType);
@@ -19,8 +19,9 @@ public sealed class LiveAndMetricsTests(TestServers servers) : SystemTest(server
         await System.Agent.PublishAsync(Messages.Fault(device, 1), default);
 
         using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(30));
+        var received = new Dictionary<string, JsonElement>();
         string? eventName = null;
-        while (await reader.ReadLineAsync(timeout.Token) is { } line)
+        while (received.Count < 2 && await reader.ReadLineAsync(timeout.Token) is { } line)
         {
             if (line.StartsWith("event: ", StringComparison.Ordinal))
             {
@@ -28,11 +29,35 @@ public sealed class LiveAndMetricsTests(TestServers servers) : SystemTest(server
             }
             else if (line.StartsWith("data: ", StringComparison.Ordinal) && line.Contains(device, StringComparison.Ordinal))
             {
-                break;
+                received[eventName!] = JsonDocument.Parse(line["data: ".Length..]).RootElement.Clone();
             }
         }
 
-        Assert.Equal("incident-opened", eventName);
+        Assert.Equal(["device-status", "incident-opened"], received.Keys.Order());
+        Assert.Equal("degraded", received["device-status"].GetProperty("status").GetString());
+        Assert.Equal("PAPER_OUT", received["device-status"].GetProperty("openFaults")[0].GetProperty("faultCode").GetString());
+    }
+
+    [Fact]
+    public async Task GivenOneTerminalOutOfPaper_WhenDevicesAreListedByStatus_ThenEachStatusListsTheRightTerminals_AndAnUnknownStatusIsABadRequest()
+    {
+        var faulty = Messages.NewDeviceId();
+        var healthy = Messages.NewDeviceId();
+        await System.Agent.PublishAsync(Messages.Heartbeat(faulty, 1), default);
+        await System.Agent.PublishAsync(Messages.Heartbeat(healthy, 1), default);
+        await System.Agent.PublishAsync(Messages.Fault(faulty, 2), default);
+        await Wait.UntilAsync(async () => (await System.GetJsonAsync($"/api/incidents?device={faulty}")).GetArrayLength() == 1, TimeSpan.FromSeconds(30), "the incident");
+        await Wait.UntilAsync(async () => (await System.GetJsonAsync("/api/devices")).GetArrayLength() == 2, TimeSpan.FromSeconds(30), "both heartbeats");
+
+        async Task<string[]> ListedAsync(string status) =>
+            [.. (await System.GetJsonAsync($"/api/devices?status={status}")).EnumerateArray().Select(d => d.GetProperty("deviceId").GetString()!)];
+
+        Assert.Equal([faulty], await ListedAsync("degraded"));
+        Assert.Equal([healthy], await ListedAsync("OK"));
+        Assert.Empty(await ListedAsync("down"));
+        using var bad = await System.Api.GetAsync("/api/devices?status=broken");
+        Assert.Equal(HttpStatusCode.BadRequest, bad.StatusCode);
+        Assert.Contains("ok, degraded, down, silent", await bad.Content.ReadAsStringAsync(), StringComparison.Ordinal);
     }
 
     [Fact]

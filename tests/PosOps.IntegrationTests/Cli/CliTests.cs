@@ -41,7 +41,10 @@ public sealed class CliTests(TestServers servers) : SystemTest(servers)
 
         var devices = await Cli.RunAsync("devices", "--json");
         Assert.True(devices.ExitCode == 0, devices.ToString());
-        Assert.Contains(devices.Json.EnumerateArray(), d => d.GetProperty("deviceId").GetString() == device);
+        Assert.Contains(devices.Json.EnumerateArray(), d => d.GetProperty("deviceId").GetString() == device && d.GetProperty("status").GetString() == "degraded");
+        var degraded = await Cli.RunAsync("devices", "--status", "degraded", "--json");
+        Assert.True(degraded.ExitCode == 0, degraded.ToString());
+        Assert.Equal([device], degraded.Json.EnumerateArray().Select(d => d.GetProperty("deviceId").GetString()));
 
         var ack = await Cli.RunAsync("ack", id, "--by", "li.wei", "--json");
         Assert.True(ack.ExitCode == 0, ack.ToString());

@@ -24,7 +24,7 @@ public static class DevicesCommand
     {
         var id = new Argument<string?>("device-id") { Description = "Show one device (with its registry info)", Arity = ArgumentArity.ZeroOrOne };
         var store = new Option<string>("--store") { Description = "Only this store's devices", HelpName = "store-id" };
-        var status = new Option<string>("--status") { Description = "Only devices in this status", HelpName = "status" };
+        var status = new Option<string>("--status") { Description = "Only devices in this trading status: ok, degraded, down or silent", HelpName = "status" };
         var format = Globals.FormatOption(OutputFormat.Table, OutputFormat.Table, OutputFormat.Json, OutputFormat.Csv);
         var command = new Command("devices", "List devices with their last known health, or show one") { id, store, status, format };
         command.SetAction(async (parse, cancellationToken) =>
@@ -53,12 +53,6 @@ public static class DevicesCommand
             var storeId = parse.GetValue(store);
             var answer = await api.GetJsonAsync(PosOpsApi.Path("/api/devices", ("store", storeId), ("storeId", storeId), ("status", parse.GetValue(status))), cancellationToken);
             var rows = Json.Items(answer, "devices");
-            if (parse.GetValue(status) is { } wanted)
-            {
-                // Older servers ignore ?status=, so filter here too.
-                rows = [.. rows.Where(r => string.Equals(Json.Text(r, "status", "state"), wanted, StringComparison.OrdinalIgnoreCase))];
-            }
-
             Rendering.Write(globals.Console, output, rows, Columns, "devices");
             return ExitCodes.Ok;
         });
