@@ -7,7 +7,7 @@ namespace PosOps.IncidentService.Correlation;
 /// together. The store incident itself is an IncidentOpened (STORE_OUTAGE) in the same stream.
 /// </summary>
 public sealed record StoreOutageDetected(
-    string DeviceId, Guid IncidentId, string StoreId, string Cause, IReadOnlyList<string> DeviceIds, int StoreTerminals, DateTimeOffset OccurredAt) : IDeviceEvent;
+    string DeviceId, Guid IncidentId, string StoreId, string Cause, IReadOnlyList<string> DeviceIds, int StoreTerminals, DateTimeOffset OccurredAt) : IIncidentEvent;
 
 /// <summary>Store stream: the store's terminals trade again.</summary>
 public sealed record StoreOutageResolved(string DeviceId, Guid IncidentId, string StoreId, string Reason, DateTimeOffset OccurredAt) : IDeviceEvent;
@@ -19,10 +19,10 @@ public sealed record PlatformOutageDetected(string DeviceId, Guid IncidentId, st
 public sealed record PlatformOutageResolved(string DeviceId, Guid IncidentId, string Reason, DateTimeOffset OccurredAt) : IDeviceEvent;
 
 /// <summary>Device stream: a store or platform incident covers this device incident; its alert is held back.</summary>
-public sealed record IncidentLinked(string DeviceId, Guid IncidentId, Guid CoveredBy, string StoreId, DateTimeOffset OccurredAt) : IDeviceEvent;
+public sealed record IncidentLinked(string DeviceId, Guid IncidentId, Guid CoveredBy, string StoreId, DateTimeOffset OccurredAt) : IIncidentEvent;
 
 /// <summary>
 /// Device stream: the alert-hold of a connectivity incident ended. The IncidentOpened integration event
 /// goes out now, with <see cref="HeldBackBy"/> set when a store or platform incident covers it.
 /// </summary>
-public sealed record IncidentAlertReleased(string DeviceId, Guid IncidentId, Guid? HeldBackBy, DateTimeOffset OccurredAt) : IDeviceEvent;
+public sealed record IncidentAlertReleased(string DeviceId, Guid IncidentId, Guid? HeldBackBy, DateTimeOffset OccurredAt) : IIncidentEvent;

@@ -10,6 +10,16 @@ public interface IDeviceEvent
     string DeviceId { get; }
 }
 
+/// <summary>
+/// An event that changes one incident's read model (<see cref="IncidentView"/>). The projection routes
+/// them through this one interface so that a transaction's events reach the view in the order they
+/// were appended (routed type by type, a step's completion could land after the next step's start).
+/// </summary>
+public interface IIncidentEvent : IDeviceEvent
+{
+    Guid IncidentId { get; }
+}
+
 /// <summary>Who noticed: the agent's fault edge, a heartbeat's full picture (reconciliation), or the silence check.</summary>
 public enum FaultSource
 {
@@ -42,7 +52,7 @@ public sealed record IncidentOpened(
     string FaultCode,
     Severity Severity,
     DateTimeOffset OccurredAt,
-    bool AlertHeld = false) : IDeviceEvent;
+    bool AlertHeld = false) : IIncidentEvent;
 
 /// <summary>The device said a fault it reported has gone.</summary>
 public sealed record FaultCleared(
@@ -62,7 +72,7 @@ public sealed record IncidentResolved(
     string FaultCode,
     string Reason,
     DateTimeOffset OccurredAt,
-    string By = "device") : IDeviceEvent;
+    string By = "device") : IIncidentEvent;
 
 /// <summary>The terminal moved to another link (failover, failback, or on command).</summary>
 public sealed record NetworkSwitched(

@@ -69,24 +69,7 @@ public sealed class IncidentViewProjection : MultiStreamProjection<IncidentView,
 {
     public IncidentViewProjection()
     {
-        Identity<IncidentOpened>(e => e.IncidentId);
-        Identity<IncidentAcknowledged>(e => e.IncidentId);
-        Identity<IncidentMitigated>(e => e.IncidentId);
-        Identity<IncidentResolved>(e => e.IncidentId);
-        Identity<IncidentReopened>(e => e.IncidentId);
-        Identity<IncidentEscalated>(e => e.IncidentId);
-        Identity<IncidentVerified>(e => e.IncidentId);
-        Identity<IncidentClosed>(e => e.IncidentId);
-        Identity<IncidentAlertReleased>(e => e.IncidentId);
-        Identity<IncidentLinked>(e => e.IncidentId);
-        Identity<Correlation.StoreOutageDetected>(e => e.IncidentId);
-        Identity<BackupTerminalAssigned>(e => e.IncidentId);
-        Identity<RunbookStarted>(e => e.IncidentId);
-        Identity<RunbookStepStarted>(e => e.IncidentId);
-        Identity<RunbookStepCompleted>(e => e.IncidentId);
-        Identity<RunbookStepFailed>(e => e.IncidentId);
-        Identity<RunbookStepTimedOut>(e => e.IncidentId);
-        Identity<RunbookFinished>(e => e.IncidentId);
+        Identity<IIncidentEvent>(e => e.IncidentId);
     }
 
     public static IncidentView Create(IEvent<IncidentOpened> e) =>

@@ -65,7 +65,7 @@ public sealed partial class IncidentEventsPublisher : SubscriptionBase
         async Task<bool> WaitingAsync(IDeviceEvent data, long sequence) => data switch
         {
             IncidentAcknowledged or IncidentMitigated or IncidentEscalated or IncidentReopened or IncidentVerified or IncidentClosed or IncidentResolved
-                when IncidentOf(data) is { } incidentId && await ViewAsync(incidentId) is { AlertHeld: true } view
+                when await ViewAsync(((IIncidentEvent)data).IncidentId) is { AlertHeld: true } view
                 => view.AlertReleasedSequence is not { } released || released > sequence,
             _ => false,
         };
@@ -151,18 +151,6 @@ public sealed partial class IncidentEventsPublisher : SubscriptionBase
 
         return NullChangeListener.Instance;
     }
-
-    private static Guid? IncidentOf(IDeviceEvent e) => e switch
-    {
-        IncidentAcknowledged a => a.IncidentId,
-        IncidentMitigated m => m.IncidentId,
-        IncidentEscalated x => x.IncidentId,
-        IncidentReopened r => r.IncidentId,
-        IncidentVerified v => v.IncidentId,
-        IncidentClosed c => c.IncidentId,
-        IncidentResolved r => r.IncidentId,
-        _ => null,
-    };
 
     // An exception escaping a subscription pauses it until restart, so a broker outage is waited out
     // here, in order, at this event: nothing is skipped and nothing later overtakes it.

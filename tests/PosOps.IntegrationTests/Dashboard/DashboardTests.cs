@@ -18,27 +18,10 @@ public sealed class DashboardTests(TestServers servers, ITestOutputHelper output
     [Fact]
     public async Task GivenTheDashboard_WhenAFaultOpensAnIncident_ThenItAppearsLive_AndOpsAcknowledgeIt()
     {
-        using var playwright = await Playwright.CreateAsync();
-        await using var browser = await playwright.Chromium.LaunchAsync(new BrowserTypeLaunchOptions
-        {
-            ExecutablePath = ChromiumPath(),
-            Headless = true,
-            Args = ["--no-sandbox", "--disable-dev-shm-usage"],
-        });
-        var page = await browser.NewPageAsync(new BrowserNewPageOptions { ViewportSize = new ViewportSize { Width = 1400, Height = 1000 }, Locale = "en-US" });
-        var browserErrors = new List<string>();
-        page.PageError += (_, e) => browserErrors.Add(e);
-        var baseUrl = System.Api.BaseAddress!.ToString().TrimEnd('/');
         var healthy = Messages.NewDeviceId("S02");
         await System.Agent.PublishAsync(Messages.Heartbeat(healthy, 1), default);
-
-        await page.GotoAsync(baseUrl + "/");
-
-        // First visit: the page asks for the API key and the operator's name once.
-        await page.GetByTestId("api-key").FillAsync(CliRunner.OpsKey);
-        await page.GetByTestId("user-name").FillAsync("li.wei");
-        await page.GetByTestId("save-key").ClickAsync();
-        Assert.Equal(CliRunner.OpsKey, await page.EvaluateAsync<string>("localStorage.getItem('posops.apiKey')"));
+        await using var browser = await DashboardBrowser.OpenAsync(System.Api.BaseAddress!);
+        var page = browser.Page;
         await Assertions.Expect(page.Locator($"[data-store='S02'] .dot[data-device='{healthy}']")).ToBeVisibleAsync();
         await Assertions.Expect(page.GetByTestId("live-status")).ToHaveAttributeAsync("data-mode", "live", new LocatorAssertionsToHaveAttributeOptions { Timeout = 15_000 });
 
@@ -79,12 +62,8 @@ public sealed class DashboardTests(TestServers servers, ITestOutputHelper output
         await page.GetByTestId("time-slider").FillAsync("2");
         await Assertions.Expect(page.GetByTestId("state")).ToContainTextAsync("acknowledged");
 
-        var screenshot = Path.Combine(TestServers.RepositoryRoot(), ".posops", "artifacts", "dashboard.png");
-        Directory.CreateDirectory(Path.GetDirectoryName(screenshot)!);
-        await page.ScreenshotAsync(new PageScreenshotOptions { Path = screenshot, FullPage = true });
-        output.WriteLine($"dashboard screenshot: {screenshot}");
-        Console.WriteLine($"dashboard screenshot: {screenshot}");
-        Assert.Empty(browserErrors);
+        output.WriteLine($"dashboard screenshot: {await browser.ScreenshotAsync("dashboard.png")}");
+        Assert.Empty(browser.Errors);
     }
 
     [Fact]
@@ -105,13 +84,5 @@ public sealed class DashboardTests(TestServers servers, ITestOutputHelper output
         }
 
         Assert.Equal(global::System.Net.HttpStatusCode.NotFound, (await anonymous.GetAsync("/dashboard/missing.js")).StatusCode);
-    }
-
-    private static string ChromiumPath()
-    {
-        var path = Environment.GetEnvironmentVariable("POSOPS_CHROMIUM") is { Length: > 0 } configured ? configured : "/usr/bin/chromium";
-        return File.Exists(path)
-            ? path
-            : throw new InvalidOperationException($"Chromium not found at {path}: apt-get install -y chromium (CI does this in .ci/run), or set POSOPS_CHROMIUM");
     }
 }
