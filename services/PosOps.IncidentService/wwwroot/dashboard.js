@@ -366,6 +366,15 @@
   function onLiveEvent(name, data) {
     let payload = {};
     try { payload = JSON.parse(data); } catch (e) { payload = {}; }
+    // A terminal's new trading status recolours its dot at once; the incident event beside it refreshes the rest.
+    if (name === 'device-status') {
+      const device = state.devices.find(d => d.deviceId === payload.id);
+      if (device) {
+        device.status = payload.status;
+        render();
+      }
+      return;
+    }
     const feed = $('feed');
     const item = el('li', name.includes('opened') || name.includes('detected') || name.includes('escalated') ? 'bad' : name.includes('resolved') || name.includes('closed') || name.includes('verified') ? 'good' : 'info');
     item.dataset.event = name;
