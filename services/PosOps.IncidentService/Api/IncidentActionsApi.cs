@@ -33,34 +33,9 @@ public static class IncidentActionsApi
         return app;
     }
 
-    private static async Task<Results<Ok<IncidentView>, NotFound, ProblemHttpResult>> ActAsync(
-        Guid id, IncidentActionServices services, Func<IncidentView, DateTimeOffset, DeviceCommand> command, CancellationToken cancellationToken)
-    {
-        await using (var query = services.Store.QuerySession())
-        {
-            if (await query.LoadAsync<IncidentView>(id, cancellationToken) is not { } view || !services.User.Allows(view.StoreId))
-            {
-                return TypedResults.NotFound();
-            }
-
-            if (services.IfMatch is { Length: > 0 } expected && expected.Trim('"') != view.Version.ToString(System.Globalization.CultureInfo.InvariantCulture))
-            {
-                return TypedResults.Problem($"the incident changed (version {view.Version}); reload and try again", statusCode: StatusCodes.Status412PreconditionFailed);
-            }
-
-            try
-            {
-                await services.Writer.DecideAsync(view.DeviceId, (_, now) => command(view, now), cancellationToken);
-            }
-            catch (InvalidOperationException refused)
-            {
-                return TypedResults.Problem(refused.Message, title: "not allowed in the incident's state", statusCode: StatusCodes.Status409Conflict);
-            }
-        }
-
-        await using var after = services.Store.QuerySession();
-        return TypedResults.Ok((await after.LoadAsync<IncidentView>(id, cancellationToken))!);
-    }
+    private static Task<Results<Ok<IncidentView>, NotFound, ProblemHttpResult>> ActAsync(
+        Guid id, IncidentActionServices services, Func<IncidentView, DateTimeOffset, DeviceCommand> command, CancellationToken cancellationToken) =>
+        services.ActAsync(id, view => services.Writer.DecideAsync(view.DeviceId, (_, now) => command(view, now), cancellationToken), "not allowed in the incident's state", cancellationToken);
 }
 
 /// <summary>What every incident action needs.</summary>
@@ -74,4 +49,39 @@ public sealed class IncidentActionServices
 
     [FromHeader(Name = "If-Match")]
     public string? IfMatch { get; init; }
+
+    /// <summary>
+    /// The shape of every incident action: the incident as the caller may see it (404 outside their stores),
+    /// If-Match against its version (412), the write (409 with <paramref name="refusal"/> when the decider
+    /// refuses), then the incident as it is now.
+    /// </summary>
+    public async Task<Results<Ok<IncidentView>, NotFound, ProblemHttpResult>> ActAsync(
+        Guid id, Func<IncidentView, Task> write, string refusal, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(write);
+        await using (var query = Store.QuerySession())
+        {
+            if (await query.LoadAsync<IncidentView>(id, cancellationToken) is not { } view || !User.Allows(view.StoreId))
+            {
+                return TypedResults.NotFound();
+            }
+
+            if (IfMatch is { Length: > 0 } expected && expected.Trim('"') != view.Version.ToString(System.Globalization.CultureInfo.InvariantCulture))
+            {
+                return TypedResults.Problem($"the incident changed (version {view.Version}); reload and try again", statusCode: StatusCodes.Status412PreconditionFailed);
+            }
+
+            try
+            {
+                await write(view);
+            }
+            catch (InvalidOperationException refused)
+            {
+                return TypedResults.Problem(refused.Message, title: refusal, statusCode: StatusCodes.Status409Conflict);
+            }
+        }
+
+        await using var after = Store.QuerySession();
+        return TypedResults.Ok((await after.LoadAsync<IncidentView>(id, cancellationToken))!);
+    }
 }

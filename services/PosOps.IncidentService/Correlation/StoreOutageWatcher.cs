@@ -41,21 +41,18 @@ public sealed partial class StoreOutageWatcher(
     {
         var settings = options.Value;
         var now = clock.GetUtcNow();
-        IReadOnlyList<IncidentView> out_;
-        IReadOnlyList<IncidentView> storeIncidents;
+        IReadOnlyList<IncidentView> unresolved;
         await using (var session = store.QuerySession())
         {
-            var codes = FaultCatalogue.ConnectivityCodes.ToArray();
-            out_ = await session.Query<IncidentView>()
+            string[] codes = [.. FaultCatalogue.ConnectivityCodes, FaultCatalogue.StoreOutage];
+            unresolved = await session.Query<IncidentView>()
                 .Where(v => v.FaultCode.IsOneOf(codes) && v.Status.IsOneOf(IncidentStatuses.Unresolved))
-                .ToListAsync(cancellationToken);
-            storeIncidents = await session.Query<IncidentView>()
-                .Where(v => v.FaultCode == FaultCatalogue.StoreOutage && v.Status.IsOneOf(IncidentStatuses.Unresolved))
                 .ToListAsync(cancellationToken);
         }
 
-        var byStore = out_.GroupBy(v => v.StoreId, StringComparer.Ordinal).ToDictionary(g => g.Key, g => g.ToList(), StringComparer.Ordinal);
-        var open = storeIncidents.ToDictionary(v => v.StoreId, StringComparer.Ordinal);
+        var byStore = unresolved.Where(v => v.FaultCode != FaultCatalogue.StoreOutage)
+            .GroupBy(v => v.StoreId, StringComparer.Ordinal).ToDictionary(g => g.Key, g => g.ToList(), StringComparer.Ordinal);
+        var open = unresolved.Where(v => v.FaultCode == FaultCatalogue.StoreOutage).ToDictionary(v => v.StoreId, StringComparer.Ordinal);
         var stores = byStore.Keys.Union(open.Keys, StringComparer.Ordinal).ToList();
         if (stores.Count == 0)
         {

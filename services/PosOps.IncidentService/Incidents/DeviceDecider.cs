@@ -310,7 +310,8 @@ public static class DeviceDecider
     {
         if (!state.ActiveIncidents.TryGetValue(code, out var active))
         {
-            return [detected(newId), new IncidentOpened(state.Id, newId, storeId, component, code, Severity.Blocking, now)];
+            // Opened first: the incident's read model starts at its opening, and the detection adds to it.
+            return [new IncidentOpened(state.Id, newId, storeId, component, code, Severity.Blocking, now), detected(newId)];
         }
 
         return active.Status == IncidentStatus.Resolved ? [detected(active.IncidentId), .. Reopen(state, active, "the outage came back", now, flapping)] : [];

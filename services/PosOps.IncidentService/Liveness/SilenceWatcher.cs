@@ -34,8 +34,9 @@ public sealed partial class SilenceWatcher(
         {
             try
             {
-                var alive = await IngestionAliveAsync(stoppingToken);
-                var platformCause = await PlatformCauseAsync(alive, stoppingToken);
+                var pulse = await PulseAsync(stoppingToken);
+                var alive = IngestionAlive(pulse);
+                var platformCause = PlatformCause(pulse, alive);
                 await KeepPlatformIncidentAsync(platformCause, stoppingToken);
                 if (!alive || platformCause is not null)
                 {
@@ -68,14 +69,28 @@ public sealed partial class SilenceWatcher(
         }
     }
 
-    /// <summary>False while the whole fleet is quiet (dead man's switch) and for one threshold after it speaks again.</summary>
-    private async Task<bool> IngestionAliveAsync(CancellationToken cancellationToken)
+    /// <summary>The fleet at a glance: how long since anything was heard, how many devices, how many overdue.</summary>
+    private sealed record FleetPulse(TimeSpan? QuietFor, int Fleet, int Overdue);
+
+    private async Task<FleetPulse> PulseAsync(CancellationToken cancellationToken)
     {
-        await using var command = dataSource.CreateCommand($"select now() - max(last_seen_at) from {EventStoreSchema.Name}.{LivenessSchema.TableName}");
-        var quietFor = await command.ExecuteScalarAsync(cancellationToken) as TimeSpan?;
+        // Quiet for two intervals already counts as overdue: the platform decision must come before any of
+        // them reaches the silence threshold, or the first few would be declared silent one by one.
+        await using var command = dataSource.CreateCommand(
+            $"select now() - max(last_seen_at), count(*), count(*) filter (where last_seen_at < now() - $1) from {EventStoreSchema.Name}.{LivenessSchema.TableName}");
+        command.Parameters.Add(new NpgsqlParameter { Value = TimeSpan.FromSeconds(2 * options.Value.HeartbeatIntervalSeconds) });
+        await using var reader = await command.ExecuteReaderAsync(cancellationToken);
+        await reader.ReadAsync(cancellationToken);
+        var quietFor = await reader.IsDBNullAsync(0, cancellationToken) ? (TimeSpan?)null : await reader.GetFieldValueAsync<TimeSpan>(0, cancellationToken);
+        return new FleetPulse(quietFor, (int)reader.GetInt64(1), (int)reader.GetInt64(2));
+    }
+
+    /// <summary>False while the whole fleet is quiet (dead man's switch) and for one threshold after it speaks again.</summary>
+    private bool IngestionAlive(FleetPulse pulse)
+    {
         var now = clock.GetUtcNow();
         var settings = options.Value;
-        if (quietFor is { } quiet && quiet > TimeSpan.FromSeconds(2 * settings.HeartbeatIntervalSeconds))
+        if (pulse.QuietFor is { } quiet && quiet > TimeSpan.FromSeconds(2 * settings.HeartbeatIntervalSeconds))
         {
             if (ingestionSilentSince is null)
             {
@@ -97,15 +112,9 @@ public sealed partial class SilenceWatcher(
     }
 
     /// <summary>Why this is our outage, or null: nothing heard at all, or too much of the fleet overdue at once.</summary>
-    private async Task<(string Cause, int Silent, int Fleet)?> PlatformCauseAsync(bool alive, CancellationToken cancellationToken)
+    private (string Cause, int Silent, int Fleet)? PlatformCause(FleetPulse pulse, bool alive)
     {
-        // Quiet for two intervals already counts: the platform decision must come before any of them
-        // reaches the silence threshold, or the first few would be declared silent one by one.
-        await using var command = dataSource.CreateCommand($"select count(*), count(*) filter (where last_seen_at < now() - $1) from {EventStoreSchema.Name}.{LivenessSchema.TableName}");
-        command.Parameters.Add(new NpgsqlParameter { Value = TimeSpan.FromSeconds(2 * options.Value.HeartbeatIntervalSeconds) });
-        await using var reader = await command.ExecuteReaderAsync(cancellationToken);
-        await reader.ReadAsync(cancellationToken);
-        var (fleet, overdue) = ((int)reader.GetInt64(0), (int)reader.GetInt64(1));
+        var (_, fleet, overdue) = pulse;
         if (fleet == 0)
         {
             return null;

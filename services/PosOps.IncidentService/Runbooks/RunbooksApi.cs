@@ -25,28 +25,11 @@ public static class RunbooksApi
         return app;
     }
 
-    private static async Task<Results<Ok<IncidentView>, NotFound, ProblemHttpResult>> TickAsync(
-        Guid id, string stepId, bool done, StepTickRequest? request, IncidentActionServices services, CancellationToken cancellationToken)
-    {
-        await using (var query = services.Store.QuerySession())
-        {
-            if (await query.LoadAsync<IncidentView>(id, cancellationToken) is not { } view || !services.User.Allows(view.StoreId))
-            {
-                return TypedResults.NotFound();
-            }
-
-            try
-            {
-                var by = services.User.Actor();
-                await services.Writer.DecideRunbookAsync(view.DeviceId, (_, now) => new TickRunbookStep(view.DeviceId, id, stepId, done, by, request?.Note, now), cancellationToken);
-            }
-            catch (InvalidOperationException refused)
-            {
-                return TypedResults.Problem(refused.Message, title: "not allowed in the runbook's state", statusCode: StatusCodes.Status409Conflict);
-            }
-        }
-
-        await using var after = services.Store.QuerySession();
-        return TypedResults.Ok((await after.LoadAsync<IncidentView>(id, cancellationToken))!);
-    }
+    private static Task<Results<Ok<IncidentView>, NotFound, ProblemHttpResult>> TickAsync(
+        Guid id, string stepId, bool done, StepTickRequest? request, IncidentActionServices services, CancellationToken cancellationToken) =>
+        services.ActAsync(
+            id,
+            view => services.Writer.DecideRunbookAsync(view.DeviceId, (_, now) => new TickRunbookStep(view.DeviceId, id, stepId, done, services.User.Actor(), request?.Note, now), cancellationToken),
+            "not allowed in the runbook's state",
+            cancellationToken);
 }

@@ -42,7 +42,7 @@ public sealed partial class AlertIntake(DeliveryLog log, RulesWatcher rules, Del
         var remember = message is IncidentOpened or StoreOutageDetected;
         if (await log.EnqueueAsync(alert, decisions, remember, cancellationToken) > 0)
         {
-            signal.Notify();
+            signal.Wake();
         }
     }
 

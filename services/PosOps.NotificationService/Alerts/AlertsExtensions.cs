@@ -1,5 +1,3 @@
-using MassTransit;
-using PosOps.Contracts.Incidents;
 using PosOps.NotificationService.Channels;
 using PosOps.NotificationService.Delivery;
 using PosOps.NotificationService.Routing;
@@ -39,29 +37,11 @@ public static class AlertsExtensions
         builder.Services.AddHostedService<DeliveryLogMigration>();
         builder.Services.AddHostedService(sp => sp.GetRequiredService<RulesWatcher>());
         builder.Services.AddHostedService<DeliveryWorker>();
-        builder.AddPosOpsBus(x =>
-        {
-            Consume<IncidentOpened>(x);
-            Consume<IncidentResolved>(x);
-            Consume<IncidentEscalated>(x);
-            Consume<IncidentAcknowledged>(x);
-            Consume<IncidentMitigated>(x);
-            Consume<IncidentReopened>(x);
-            Consume<IncidentVerified>(x);
-            Consume<IncidentClosed>(x);
-            Consume<StoreOutageDetected>(x);
-            Consume<StoreOutageResolved>(x);
-            Consume<PlatformOutageDetected>(x);
-            Consume<PlatformOutageResolved>(x);
-        });
+        builder.AddPosOpsBus(x => x.AddAlertConsumers());
         return builder;
     }
 
     private static HttpClient Http(IServiceProvider services) => services.GetRequiredService<IHttpClientFactory>().CreateClient(nameof(IAlertChannel));
-
-    private static void Consume<TEvent>(IBusRegistrationConfigurator bus)
-        where TEvent : class =>
-        bus.AddConsumer<AlertConsumer<TEvent>, AlertConsumerDefinition<TEvent>>();
 }
 
 /// <summary>Creates the delivery log tables before the bus starts consuming.</summary>

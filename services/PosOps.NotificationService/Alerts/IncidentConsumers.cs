@@ -16,13 +16,12 @@ public sealed class AlertConsumer<TEvent>(AlertIntake intake) : IConsumer<TEvent
 }
 
 /// <summary>
-/// Readable queue names, quorum queues, and retries with backoff for a briefly unavailable database.
-/// One queue per event type: raw JSON carries no type name, so a queue must hold one type only.
+/// The integration events NotificationService alerts on, each on a queue of its own: raw JSON carries
+/// no type name, so a queue must hold one type only.
 /// </summary>
-public sealed class AlertConsumerDefinition<TEvent> : ConsumerDefinition<AlertConsumer<TEvent>>
-    where TEvent : class
+public static class AlertQueues
 {
-    public static readonly IReadOnlyDictionary<Type, string> QueueSuffixes = new Dictionary<Type, string>
+    public static readonly IReadOnlyDictionary<Type, string> Suffixes = new Dictionary<Type, string>
     {
         [typeof(IncidentOpened)] = ".opened",
         [typeof(IncidentResolved)] = ".resolved",
@@ -38,9 +37,23 @@ public sealed class AlertConsumerDefinition<TEvent> : ConsumerDefinition<AlertCo
         [typeof(PlatformOutageResolved)] = ".platform-outage-resolved",
     };
 
+    /// <summary>Registers one consumer (with its definition) per event type.</summary>
+    public static void AddAlertConsumers(this IBusRegistrationConfigurator bus)
+    {
+        foreach (var type in Suffixes.Keys)
+        {
+            bus.AddConsumer(typeof(AlertConsumer<>).MakeGenericType(type), typeof(AlertConsumerDefinition<>).MakeGenericType(type));
+        }
+    }
+}
+
+/// <summary>Readable queue names, quorum queues, and retries with backoff for a briefly unavailable database.</summary>
+public sealed class AlertConsumerDefinition<TEvent> : ConsumerDefinition<AlertConsumer<TEvent>>
+    where TEvent : class
+{
     public AlertConsumerDefinition()
     {
-        EndpointName = WireNames.NotificationQueue + QueueSuffixes[typeof(TEvent)];
+        EndpointName = WireNames.NotificationQueue + AlertQueues.Suffixes[typeof(TEvent)];
         ConcurrentMessageLimit = 16;
     }
 

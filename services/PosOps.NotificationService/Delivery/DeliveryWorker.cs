@@ -4,32 +4,13 @@ using Microsoft.Extensions.Options;
 using Polly;
 using PosOps.NotificationService.Channels;
 using PosOps.NotificationService.Routing;
+using PosOps.ServiceDefaults;
 using PosOps.ServiceDefaults.Security;
 
 namespace PosOps.NotificationService.Delivery;
 
 /// <summary>Wakes the worker when new deliveries were written, so an alert does not wait for the next poll.</summary>
-public sealed class DeliverySignal
-{
-    private readonly SemaphoreSlim signal = new(0, 1);
-
-    public void Notify()
-    {
-        if (signal.CurrentCount == 0)
-        {
-            try
-            {
-                signal.Release();
-            }
-            catch (SemaphoreFullException)
-            {
-                // Already signalled.
-            }
-        }
-    }
-
-    public Task<bool> WaitAsync(TimeSpan timeout, CancellationToken cancellationToken) => signal.WaitAsync(timeout, cancellationToken);
-}
+public sealed class DeliverySignal : WakeSignal;
 
 /// <summary>
 /// Takes due deliveries from the log (any instance may), sends each through its channel with quick
@@ -55,6 +36,7 @@ public sealed partial class DeliveryWorker(
     {
         var settings = options.Value;
         var poll = TimeSpan.FromSeconds(settings.PollSeconds);
+        var nextStormCheck = DateTimeOffset.MinValue;
         try
         {
             while (!stoppingToken.IsCancellationRequested)
@@ -67,7 +49,13 @@ public sealed partial class DeliveryWorker(
 
                 try
                 {
-                    await DigestRipeStormsAsync(stoppingToken);
+                    // Every finished delivery wakes the loop; the storm query need not run that often.
+                    if (clock.GetUtcNow() >= nextStormCheck)
+                    {
+                        await DigestRipeStormsAsync(stoppingToken);
+                        nextStormCheck = clock.GetUtcNow() + poll;
+                    }
+
                     var free = settings.Concurrency - inFlight.Count;
                     if (free > 0)
                     {
@@ -177,7 +165,7 @@ public sealed partial class DeliveryWorker(
         }
         finally
         {
-            signal.Notify();
+            signal.Wake();
         }
     }
 

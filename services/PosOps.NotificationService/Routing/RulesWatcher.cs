@@ -1,6 +1,7 @@
 using System.Security.Cryptography;
 using Microsoft.Extensions.Options;
 using PosOps.NotificationService.Channels;
+using PosOps.ServiceDefaults;
 
 namespace PosOps.NotificationService.Routing;
 
@@ -42,25 +43,12 @@ public sealed partial class RulesWatcher : BackgroundService
 
         // The file system's change events make a change count at once; the periodic check catches what
         // they miss (network file systems, a ConfigMap's symlink swap).
-        using var changed = new SemaphoreSlim(0, 1);
+        using var changed = new WakeSignal();
         using var events = new FileSystemWatcher(Path.GetDirectoryName(Path.GetFullPath(file))!, Path.GetFileName(file))
         {
             NotifyFilter = NotifyFilters.LastWrite | NotifyFilters.FileName | NotifyFilters.Size | NotifyFilters.CreationTime,
         };
-        void Wake(object sender, FileSystemEventArgs e)
-        {
-            if (changed.CurrentCount == 0)
-            {
-                try
-                {
-                    changed.Release();
-                }
-                catch (SemaphoreFullException)
-                {
-                    // Already woken.
-                }
-            }
-        }
+        void Wake(object sender, FileSystemEventArgs e) => changed.Wake();
 
         events.Changed += Wake;
         events.Created += Wake;

@@ -4,6 +4,7 @@ using Microsoft.Data.Sqlite;
 using Microsoft.Extensions.Options;
 using PosOps.Contracts;
 using PosOps.Contracts.Agent;
+using PosOps.ServiceDefaults;
 using PosOps.ServiceDefaults.Messaging;
 using PosOps.TerminalAgent.Trust;
 
@@ -22,7 +23,7 @@ public sealed record OutboxRow(long Id, string DeviceId, string Type, string Exc
 /// </summary>
 public sealed class AgentOutbox
 {
-    private readonly SemaphoreSlim pending = new(0, 1);
+    private readonly WakeSignal pending = new();
     private readonly Dictionary<string, long> sequences = new(StringComparer.Ordinal);
     private readonly AgentStore store;
     private readonly IDeviceKeys keys;
@@ -144,20 +145,7 @@ public sealed class AgentOutbox
     /// <summary>Waits until something is enqueued, or the timeout passes.</summary>
     public Task<bool> WaitForWorkAsync(TimeSpan timeout, CancellationToken cancellationToken) => pending.WaitAsync(timeout, cancellationToken);
 
-    internal void Signal()
-    {
-        if (pending.CurrentCount == 0)
-        {
-            try
-            {
-                pending.Release();
-            }
-            catch (SemaphoreFullException)
-            {
-                // Already signalled.
-            }
-        }
-    }
+    internal void Signal() => pending.Wake();
 
     private long CurrentSequence(SqliteConnection connection, SqliteTransaction transaction, string deviceId)
     {

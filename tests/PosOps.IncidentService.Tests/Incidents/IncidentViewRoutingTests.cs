@@ -1,5 +1,6 @@
 using System.Reflection;
 using JasperFx.Events;
+using PosOps.IncidentService.Correlation;
 using PosOps.IncidentService.Incidents;
 
 namespace PosOps.IncidentService.Tests.Incidents;
@@ -22,5 +23,18 @@ public sealed class IncidentViewRoutingTests
 
         Assert.True(applied.Count >= 18, $"found only {applied.Count} applied event types");
         Assert.All(applied, t => Assert.True(typeof(IIncidentEvent).IsAssignableFrom(t), $"{t.Name} is applied by IncidentView but is not an IIncidentEvent"));
+    }
+
+    [Fact]
+    public void GivenAStoreWithoutAnOutage_WhenOneIsDetected_ThenTheIncidentOpensBeforeAnythingElseAboutIt()
+    {
+        var incidentId = Guid.CreateVersion7();
+        var events = DeviceDecider.Decide(
+            new DetectStoreOutage(StreamIds.Store("S01"), "S01", "network", ["S01-T001", "S01-T002", "S01-T003"], 4, incidentId, DateTimeOffset.UtcNow),
+            DeviceDecider.Initial(StreamIds.Store("S01")));
+
+        var aboutIt = events.OfType<IIncidentEvent>().Where(e => e.IncidentId == incidentId).ToList();
+        Assert.IsType<IncidentOpened>(aboutIt[0]);
+        Assert.Contains(aboutIt, e => e is StoreOutageDetected);
     }
 }

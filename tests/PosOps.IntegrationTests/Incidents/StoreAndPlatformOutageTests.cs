@@ -46,12 +46,22 @@ public sealed class StoreOutageTests(TestServers servers) : SystemTest(servers)
 
         // One store incident, the three device incidents linked to it.
         JsonElement storeIncident = default;
-        await Wait.UntilAsync(async () =>
+        var seen = "";
+        try
         {
-            var found = (await System.GetJsonAsync($"/api/incidents?storeId={Store}")).EnumerateArray().Where(i => i.GetProperty("faultCode").GetString() == "STORE_OUTAGE").ToList();
-            storeIncident = found.FirstOrDefault();
-            return found.Count == 1;
-        }, TimeSpan.FromSeconds(30), "the store incident");
+            await Wait.UntilAsync(async () =>
+            {
+                var all = (await System.GetJsonAsync($"/api/incidents?storeId={Store}")).EnumerateArray().ToList();
+                seen = string.Join("; ", all.Select(i => $"{i.GetProperty("deviceId")} {i.GetProperty("faultCode")} {i.GetProperty("status")} {i.GetProperty("recordedAt")}"));
+                var found = all.Where(i => i.GetProperty("faultCode").GetString() == "STORE_OUTAGE").ToList();
+                storeIncident = found.FirstOrDefault();
+                return found.Count == 1;
+            }, TimeSpan.FromSeconds(30), "the store incident");
+        }
+        catch (TimeoutException e)
+        {
+            throw new TimeoutException($"{e.Message}; incidents at {Store}: {seen}", e);
+        }
         var storeIncidentId = storeIncident.GetProperty("id").GetGuid();
         Assert.Equal("store:" + Store, storeIncident.GetProperty("deviceId").GetString());
         Assert.Equal(out_, storeIncident.GetProperty("affectedDevices").EnumerateArray().Select(d => d.GetString()).Order());
