@@ -59,7 +59,8 @@ public sealed class DeliveryLog(NpgsqlDataSource dataSource)
                 add column if not exists next_attempt_at timestamptz,
                 add column if not exists lease_until timestamptz,
                 add column if not exists hold_reason text,
-                add column if not exists digest_id uuid;
+                add column if not exists digest_id uuid,
+                add column if not exists recorded_at timestamptz;
             create index if not exists deliveries_due on {Schema}.deliveries (next_attempt_at) where status = 'pending';
             create index if not exists deliveries_leased on {Schema}.deliveries (lease_until) where status = 'sending';
             create index if not exists deliveries_route on {Schema}.deliveries (route, receiver, created_at);
@@ -166,10 +167,10 @@ public sealed class DeliveryLog(NpgsqlDataSource dataSource)
             foreach (var receiver in decision.Receivers)
             {
                 await using var insert = new NpgsqlCommand($"""
-                    insert into {Schema}.deliveries (alert_key, event_id, incident_id, kind, channel, status, receiver, route, alert, next_attempt_at, hold_reason)
-                    values ($1, $2, $3, $4, $5, $6, $7, $8, $9::jsonb, now(), $10) on conflict (alert_key) do nothing
+                    insert into {Schema}.deliveries (alert_key, event_id, incident_id, kind, channel, status, receiver, route, alert, next_attempt_at, hold_reason, recorded_at)
+                    values ($1, $2, $3, $4, $5, $6, $7, $8, $9::jsonb, now(), $10, $11) on conflict (alert_key) do nothing
                     """, connection, transaction);
-                foreach (var value in new object?[] { alert.Key(receiver.Name), alert.EventId, alert.IncidentId, alert.Kind, receiver.Type, status, receiver.Name, decision.Route, json, reason })
+                foreach (var value in new object?[] { alert.Key(receiver.Name), alert.EventId, alert.IncidentId, alert.Kind, receiver.Type, status, receiver.Name, decision.Route, json, reason, alert.RecordedAt })
                 {
                     insert.Parameters.Add(new NpgsqlParameter { Value = value ?? DBNull.Value });
                 }
@@ -189,18 +190,23 @@ public sealed class DeliveryLog(NpgsqlDataSource dataSource)
     /// Claims up to <paramref name="limit"/> deliveries that are due, or whose claim by a crashed
     /// instance has lapsed. SKIP LOCKED: instances never take the same row.
     /// </summary>
-    public async Task<IReadOnlyList<DueDelivery>> ClaimDueAsync(int limit, TimeSpan lease, CancellationToken cancellationToken)
+    /// <param name="orderGrace">How long a later transition waits for earlier ones still on their way (each kind has its own queue).</param>
+    public async Task<IReadOnlyList<DueDelivery>> ClaimDueAsync(int limit, TimeSpan lease, TimeSpan orderGrace, CancellationToken cancellationToken)
     {
         await using var command = dataSource.CreateCommand($"""
             update {Schema}.deliveries d set status = 'sending', lease_until = now() + $2, updated_at = now()
             from (
-                -- One incident's alerts reach a receiver in the order they were taken: a later one waits
-                -- while an earlier one for the same incident and receiver is still pending or being sent.
+                -- One incident's alerts reach a receiver in the order IncidentService recorded them: a later
+                -- one waits while an earlier one for the same incident and receiver is pending or being sent.
+                -- The transitions arrive on separate queues, so a later one also waits a moment after it was
+                -- taken, for an earlier one that may still be on its way.
                 select x.alert_key from {Schema}.deliveries x
                 where ((x.status = 'pending' and x.next_attempt_at <= now()) or (x.status = 'sending' and x.lease_until < now()))
+                  and (x.kind in ('incident.opened', 'store.outage.detected', 'platform.outage.detected', '{Alert.DigestKind}') or x.created_at <= now() - $3)
                   and not exists (
                       select 1 from {Schema}.deliveries o
-                      where o.incident_id = x.incident_id and o.receiver = x.receiver and o.created_at < x.created_at
+                      where o.incident_id = x.incident_id and o.receiver = x.receiver
+                        and (coalesce(o.recorded_at, o.created_at), o.created_at) < (coalesce(x.recorded_at, x.created_at), x.created_at)
                         and o.status in ('pending', 'sending') and o.incident_id <> '00000000-0000-0000-0000-000000000000')
                 order by x.created_at
                 limit $1 for update skip locked
@@ -210,6 +216,7 @@ public sealed class DeliveryLog(NpgsqlDataSource dataSource)
             """);
         command.Parameters.Add(new NpgsqlParameter { Value = limit });
         command.Parameters.Add(new NpgsqlParameter { Value = lease });
+        command.Parameters.Add(new NpgsqlParameter { Value = orderGrace });
         var due = new List<DueDelivery>();
         await using var reader = await command.ExecuteReaderAsync(cancellationToken);
         while (await reader.ReadAsync(cancellationToken))

@@ -59,7 +59,7 @@ public sealed partial class DeliveryWorker(
                     var free = settings.Concurrency - inFlight.Count;
                     if (free > 0)
                     {
-                        foreach (var due in await log.ClaimDueAsync(free, TimeSpan.FromSeconds(settings.LeaseSeconds), stoppingToken))
+                        foreach (var due in await log.ClaimDueAsync(free, TimeSpan.FromSeconds(settings.LeaseSeconds), TimeSpan.FromMilliseconds(settings.OrderGraceMilliseconds), stoppingToken))
                         {
                             claimed++;
                             inFlight[due.AlertKey] = Task.Run(() => DeliverAsync(due, stoppingToken), CancellationToken.None);

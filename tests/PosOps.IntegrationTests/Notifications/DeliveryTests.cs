@@ -37,11 +37,33 @@ public sealed class DeliveryTests(TestServers servers) : SystemTest(servers)
         Assert.Single(System.Webhook.Received, w => !w.Failed);
     }
 
+    [Fact]
+    public async Task GivenAnIncidentsLaterTransitionsArriveOutOfOrder_ThenTheReceiverGetsThemInTheOrderIncidentServiceRecordedThem()
+    {
+        var at = DateTimeOffset.UtcNow;
+        var opened = new IncidentOpened(Guid.CreateVersion7(), Guid.CreateVersion7(), "S09-T001", "S09", "network", "WIFI_WEAK", Severity.Degraded, at, at);
+        var mitigated = new IncidentMitigated(Guid.CreateVersion7(), opened.IncidentId, opened.DeviceId, opened.StoreId, "trading on cellular", "runbook:network-link", at.AddSeconds(1), at.AddSeconds(1));
+        var resolved = new IncidentResolved(Guid.CreateVersion7(), opened.IncidentId, opened.DeviceId, opened.StoreId, opened.FaultCode, "fault cleared by the device", at.AddSeconds(2), at.AddSeconds(2));
+        await PublishRawAsync(opened);
+        await System.Webhook.WaitForAsync(w => w.Field("deviceId") == opened.DeviceId);
+
+        // Each transition has its own queue: the resolution can be taken before the mitigation that came first.
+        await PublishRawAsync(resolved, WireNames.IncidentResolvedExchange, resolved.EventId);
+        await PublishRawAsync(mitigated, WireNames.IncidentMitigatedExchange, mitigated.EventId);
+
+        await System.Webhook.WaitForAsync(w => w.Field("eventId") == resolved.EventId.ToString());
+        Assert.Equal(
+            ["incident.opened", "incident.mitigated", "incident.resolved"],
+            System.Webhook.Received.Where(w => !w.Failed && w.Field("deviceId") == opened.DeviceId).Select(w => w.Field("kind")));
+    }
+
     // What a non-.NET producer would do: raw JSON on the documented exchange.
-    private async Task PublishRawAsync(IncidentOpened opened)
+    private Task PublishRawAsync(IncidentOpened opened) => PublishRawAsync(opened, WireNames.IncidentOpenedExchange, opened.EventId);
+
+    private async Task PublishRawAsync<T>(T message, string exchange, Guid eventId)
     {
         await using var channel = await System.OpenChannelAsync();
-        var properties = new BasicProperties { ContentType = "application/json", MessageId = opened.EventId.ToString(), Persistent = true };
-        await channel.BasicPublishAsync(WireNames.IncidentOpenedExchange, "", mandatory: true, properties, JsonSerializer.SerializeToUtf8Bytes(opened, WireJson.Options));
+        var properties = new BasicProperties { ContentType = "application/json", MessageId = eventId.ToString(), Persistent = true };
+        await channel.BasicPublishAsync(exchange, "", mandatory: true, properties, JsonSerializer.SerializeToUtf8Bytes(message, WireJson.Options));
     }
 }
