@@ -51,6 +51,13 @@ public static class WireNames
     /// <summary>Header that names the queue family (<see cref="FaultQueue"/>, <see cref="HeartbeatQueue"/>, <see cref="TransactionsQueue"/>) a rejected message was consumed from.</summary>
     public const string SourceQueueHeader = "x-posops-source-queue";
 
+    /// <summary>
+    /// Header of every integration event IncidentService publishes: the stored event's global sequence.
+    /// One incident's transitions carry increasing values, so a consumer of several exchanges can put
+    /// them back in order. Other producers may leave it out.
+    /// </summary>
+    public const string EventSequenceHeader = "x-posops-event-sequence";
+
     /// <summary>Exchange of integration events for <c>IncidentOpened</c>.</summary>
     public const string IncidentOpenedExchange = "posops.incidents.opened";
 

@@ -23,6 +23,9 @@ public class WakeSignal : IDisposable
         }
     }
 
+    /// <summary>Wakes the loop once the delay has passed (e.g. when something it must not take yet becomes due).</summary>
+    public void WakeAfter(TimeSpan delay) => _ = Task.Delay(delay).ContinueWith(_ => Wake(), CancellationToken.None, TaskContinuationOptions.None, TaskScheduler.Default);
+
     /// <summary>True when woken, false when the timeout passed.</summary>
     public Task<bool> WaitAsync(TimeSpan timeout, CancellationToken cancellationToken) => signal.WaitAsync(timeout, cancellationToken);
 

@@ -13,7 +13,7 @@ import base64, hashlib, hmac, json, os, sys, time, uuid, urllib.request
 registry = sys.argv[1] if len(sys.argv) > 1 else ".posops/fleet-registry.json"
 device = sys.argv[2] if len(sys.argv) > 2 else "DEMO-T001"
 store = device.split("-")[0]
-management = os.environ.get("POSOPS_RABBITMQ_MANAGEMENT", "http://127.0.0.1:55673")
+management = os.environ.get("POSOPS_RABBITMQ_MANAGEMENT", "http://127.0.0.1:27673")
 
 entries = json.load(open(registry))
 entry = next((e for e in entries if e["deviceId"] == device), None)

@@ -44,7 +44,7 @@ public static class DevicesApi
         var wanted = store ?? storeId;
         limit = Math.Clamp(limit, 1, 10_000);
         DeviceSet? only = null;
-        if (status is not null)
+        if (!string.IsNullOrWhiteSpace(status))
         {
             if (!TradingStatuses.TryParse(status, out var trading))
             {

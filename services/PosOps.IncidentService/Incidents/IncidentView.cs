@@ -2,6 +2,7 @@ using JasperFx.Events;
 using Marten.Events.Projections;
 using PosOps.Contracts.Incidents;
 using PosOps.IncidentService.Correlation;
+using PosOps.IncidentService.Observability;
 using PosOps.IncidentService.Runbooks;
 
 namespace PosOps.IncidentService.Incidents;
@@ -36,6 +37,9 @@ public sealed record IncidentView(
 
     /// <summary>Stream version of the last change, for If-Match on incident actions.</summary>
     public long Version { get; init; }
+
+    /// <summary>The W3C trace the incident opened in, for its alert when a timer releases it later.</summary>
+    public string? TraceParent { get; init; }
 
     /// <summary>The opened alert waits for the store correlation (connectivity faults).</summary>
     public bool AlertHeld { get; init; }
@@ -74,7 +78,7 @@ public sealed class IncidentViewProjection : MultiStreamProjection<IncidentView,
 
     public static IncidentView Create(IEvent<IncidentOpened> e) =>
         new(e.Data.IncidentId, e.Data.DeviceId, e.Data.StoreId, e.Data.Component, e.Data.FaultCode, e.Data.Severity,
-            IncidentStatus.Open, e.Data.OccurredAt, e.Timestamp, null, null) { Version = e.Version, AlertHeld = e.Data.AlertHeld };
+            IncidentStatus.Open, e.Data.OccurredAt, e.Timestamp, null, null) { Version = e.Version, AlertHeld = e.Data.AlertHeld, TraceParent = e.GetHeader(EventTracing.TraceParentHeader)?.ToString() };
 
     public static IncidentView Apply(IEvent<IncidentAlertReleased> e, IncidentView view) => view with { AlertReleasedSequence = e.Sequence, CoveredBy = e.Data.HeldBackBy ?? view.CoveredBy };
 

@@ -11,6 +11,16 @@ namespace PosOps.IncidentService.LiveFeed;
 /// <summary>Any integration event body: the live feed forwards the JSON as published.</summary>
 public sealed record LiveEnvelope;
 
+/// <summary>The live feed's <c>device-status</c> message: what a terminal can do now, named like the incident events (deviceId).</summary>
+public sealed record LiveDeviceStatus(string DeviceId, string StoreId, TradingStatus Status, IReadOnlyList<OpenFault> OpenFaults, string? ActiveLink, string? BackupDeviceId, DateTimeOffset ChangedAt)
+{
+    public static LiveDeviceStatus From(DeviceStatus s)
+    {
+        ArgumentNullException.ThrowIfNull(s);
+        return new(s.Id, s.StoreId, s.Status, s.OpenFaults, s.ActiveLink, s.BackupDeviceId, s.ChangedAt);
+    }
+}
+
 /// <summary>
 /// Feeds the hub from the integration events, which are published only after commit: every replica
 /// connects its own temporary (auto-delete) queue bound to the integration-event exchanges, so each
@@ -63,11 +73,7 @@ public sealed partial class LiveFeedConnector(IReceiveEndpointConnector connecto
                 hub.Publish(new LiveMessage(EventName(exchange), json, storeId));
                 if (deviceId is not null && StreamIds.IsTerminal(deviceId) && hub.Clients > 0)
                 {
-                    await using var session = documents.QuerySession();
-                    if (await session.LoadAsync<DeviceStatus>(deviceId, context.CancellationToken) is { } status)
-                    {
-                        hub.Publish(new LiveMessage(DeviceStatusEvent, JsonSerializer.Serialize(status, WireJson.Options), status.StoreId));
-                    }
+                    await PublishStatusAsync(deviceId, context.CancellationToken);
                 }
             });
         });
@@ -89,6 +95,23 @@ public sealed partial class LiveFeedConnector(IReceiveEndpointConnector connecto
         }
     }
 
+    // Best effort: the incident event has gone out already, and the next one (or a refresh) brings the status.
+    private async Task PublishStatusAsync(string deviceId, CancellationToken cancellationToken)
+    {
+        try
+        {
+            await using var session = documents.QuerySession();
+            if (await session.LoadAsync<DeviceStatus>(deviceId, cancellationToken) is { } status)
+            {
+                hub.Publish(new LiveMessage(DeviceStatusEvent, JsonSerializer.Serialize(LiveDeviceStatus.From(status), WireJson.Options), status.StoreId));
+            }
+        }
+        catch (Exception e) when (e is not OperationCanceledException || !cancellationToken.IsCancellationRequested)
+        {
+            LogStatusUnavailable(deviceId, e.Message);
+        }
+    }
+
     private static (string? StoreId, string? DeviceId) SubjectOf(string json)
     {
         try
@@ -104,6 +127,9 @@ public sealed partial class LiveFeedConnector(IReceiveEndpointConnector connecto
         static string? Text(JsonElement root, string name) =>
             root.ValueKind == JsonValueKind.Object && root.TryGetProperty(name, out var value) && value.ValueKind == JsonValueKind.String ? value.GetString() : null;
     }
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "No device-status for {DeviceId} on the live feed: {Reason}")]
+    private partial void LogStatusUnavailable(string deviceId, string reason);
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "The live feed's queue was not ready within 30 s; live clients may miss events until the broker answers")]
     private partial void LogNotReady();

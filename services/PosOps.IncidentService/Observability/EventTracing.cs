@@ -66,11 +66,14 @@ public static class EventTracing
         })];
     }
 
-    /// <summary>A producer span for publishing what a stored event leads to, in the trace the event was stored in.</summary>
-    public static Activity? StartPublish(IEvent stored, string messageType)
+    /// <summary>
+    /// A producer span for publishing what a stored event leads to, in the trace the event was stored in,
+    /// or else in <paramref name="fallbackTraceParent"/> (a held alert released by a timer: the trace it opened in).
+    /// </summary>
+    public static Activity? StartPublish(IEvent stored, string messageType, string? fallbackTraceParent = null)
     {
         ArgumentNullException.ThrowIfNull(stored);
-        if (stored.GetHeader(TraceParentHeader)?.ToString() is not { } traceParent || !ActivityContext.TryParse(traceParent, null, isRemote: true, out var parent))
+        if ((stored.GetHeader(TraceParentHeader)?.ToString() ?? fallbackTraceParent) is not { } traceParent || !ActivityContext.TryParse(traceParent, null, isRemote: true, out var parent))
         {
             return null;
         }

@@ -4,6 +4,7 @@ using JasperFx.Events.Projections;
 using Marten;
 using Marten.Subscriptions;
 using MassTransit;
+using PosOps.Contracts;
 using PosOps.Contracts.Commands;
 using PosOps.IncidentService.Correlation;
 using PosOps.IncidentService.Incidents;
@@ -114,7 +115,7 @@ public sealed partial class IncidentEventsPublisher : SubscriptionBase
                     await PublishAsync(
                         new Wire.IncidentOpened(e.Id, held.Id, held.DeviceId, held.StoreId, held.Component, held.FaultCode, held.Severity, held.OpenedAt, e.Timestamp,
                             heldStore?.Region, heldStore?.Tags, released.HeldBackBy),
-                        e, cancellationToken);
+                        e, cancellationToken, held.TraceParent);
                     LogPublished(released.HeldBackBy is null ? "IncidentOpened (after the correlation hold)" : "IncidentOpened (held back by a store or platform incident)", held.Id, held.DeviceId);
                     break;
                 case StoreOutageDetected so:
@@ -154,10 +155,10 @@ public sealed partial class IncidentEventsPublisher : SubscriptionBase
 
     // An exception escaping a subscription pauses it until restart, so a broker outage is waited out
     // here, in order, at this event: nothing is skipped and nothing later overtakes it.
-    private async Task PublishAsync<T>(T message, IEvent stored, CancellationToken cancellationToken)
+    private async Task PublishAsync<T>(T message, IEvent stored, CancellationToken cancellationToken, string? openedInTrace = null)
         where T : class
     {
-        using var span = EventTracing.StartPublish(stored, typeof(T).Name);
+        using var span = EventTracing.StartPublish(stored, typeof(T).Name, openedInTrace);
         for (var attempt = 1; ; attempt++)
         {
             try
@@ -168,7 +169,11 @@ public sealed partial class IncidentEventsPublisher : SubscriptionBase
                 }
                 else
                 {
-                    await bus.Publish(message, ctx => ctx.MessageId = stored.Id, cancellationToken);
+                    await bus.Publish(message, ctx =>
+                    {
+                        ctx.MessageId = stored.Id;
+                        ctx.Headers.Set(WireNames.EventSequenceHeader, stored.Sequence);
+                    }, cancellationToken);
                 }
 
                 return;

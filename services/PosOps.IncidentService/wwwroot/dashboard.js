@@ -368,7 +368,7 @@
     try { payload = JSON.parse(data); } catch (e) { payload = {}; }
     // A terminal's new trading status recolours its dot at once; the incident event beside it refreshes the rest.
     if (name === 'device-status') {
-      const device = state.devices.find(d => d.deviceId === payload.id);
+      const device = state.devices.find(d => d.deviceId === payload.deviceId);
       if (device) {
         device.status = payload.status;
         render();

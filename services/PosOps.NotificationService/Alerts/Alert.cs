@@ -23,6 +23,11 @@ public sealed record Alert(
 {
     public const string DigestKind = "digest";
 
+    /// <summary>Kinds that start an incident's alerts (and digests): they never wait for earlier ones.</summary>
+    public static readonly IReadOnlyList<string> OpeningKinds = ["incident.opened", "store.outage.detected", "platform.outage.detected", DigestKind];
+
+    public static bool IsOpening(string kind) => OpeningKinds.Contains(kind);
+
     public string? Region { get; init; }
 
     public IReadOnlyList<string>? Tags { get; init; }

@@ -13,7 +13,8 @@ public sealed class IncidentNotYetKnownException(Guid incidentId) : Exception($"
 /// </summary>
 public sealed partial class AlertIntake(DeliveryLog log, RulesWatcher rules, DeliverySignal signal, Microsoft.Extensions.Options.IOptions<DeliveryOptions> options, ILogger<AlertIntake> logger)
 {
-    public async Task TakeAsync(object message, int retryAttempt, CancellationToken cancellationToken)
+    /// <param name="sequence">The stored event's sequence, when the producer sent it: orders one incident's alerts.</param>
+    public async Task TakeAsync(object message, int retryAttempt, long? sequence, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(message);
         var alert = message switch
@@ -40,9 +41,14 @@ public sealed partial class AlertIntake(DeliveryLog log, RulesWatcher rules, Del
         }
 
         var remember = message is IncidentOpened or StoreOutageDetected;
-        if (await log.EnqueueAsync(alert, decisions, remember, cancellationToken) > 0)
+        if (await log.EnqueueAsync(alert, decisions, remember, sequence, cancellationToken) > 0)
         {
             signal.Wake();
+            if (!Alert.IsOpening(alert.Kind))
+            {
+                // It waits out the order grace before it may go; look again then rather than at the next poll.
+                signal.WakeAfter(TimeSpan.FromMilliseconds(options.Value.OrderGraceMilliseconds));
+            }
         }
     }
 

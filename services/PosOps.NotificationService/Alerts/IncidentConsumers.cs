@@ -11,7 +11,7 @@ public sealed class AlertConsumer<TEvent>(AlertIntake intake) : IConsumer<TEvent
     public Task Consume(ConsumeContext<TEvent> context)
     {
         ArgumentNullException.ThrowIfNull(context);
-        return intake.TakeAsync(context.Message, context.GetRetryAttempt(), context.CancellationToken);
+        return intake.TakeAsync(context.Message, context.GetRetryAttempt(), context.Headers.Get<long>(WireNames.EventSequenceHeader), context.CancellationToken);
     }
 }
 

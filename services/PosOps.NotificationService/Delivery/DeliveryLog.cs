@@ -60,7 +60,8 @@ public sealed class DeliveryLog(NpgsqlDataSource dataSource)
                 add column if not exists lease_until timestamptz,
                 add column if not exists hold_reason text,
                 add column if not exists digest_id uuid,
-                add column if not exists recorded_at timestamptz;
+                add column if not exists recorded_at timestamptz,
+                add column if not exists event_sequence bigint;
             create index if not exists deliveries_due on {Schema}.deliveries (next_attempt_at) where status = 'pending';
             create index if not exists deliveries_leased on {Schema}.deliveries (lease_until) where status = 'sending';
             create index if not exists deliveries_route on {Schema}.deliveries (route, receiver, created_at);
@@ -128,7 +129,7 @@ public sealed class DeliveryLog(NpgsqlDataSource dataSource)
     /// within its window: waits for the digest). A row that exists already is left alone.
     /// </summary>
     /// <returns>How many rows are now pending.</returns>
-    public async Task<int> EnqueueAsync(Alert alert, IReadOnlyList<RouteDecision> decisions, bool remember, CancellationToken cancellationToken)
+    public async Task<int> EnqueueAsync(Alert alert, IReadOnlyList<RouteDecision> decisions, bool remember, long? sequence, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(alert);
         ArgumentNullException.ThrowIfNull(decisions);
@@ -167,10 +168,10 @@ public sealed class DeliveryLog(NpgsqlDataSource dataSource)
             foreach (var receiver in decision.Receivers)
             {
                 await using var insert = new NpgsqlCommand($"""
-                    insert into {Schema}.deliveries (alert_key, event_id, incident_id, kind, channel, status, receiver, route, alert, next_attempt_at, hold_reason, recorded_at)
-                    values ($1, $2, $3, $4, $5, $6, $7, $8, $9::jsonb, now(), $10, $11) on conflict (alert_key) do nothing
+                    insert into {Schema}.deliveries (alert_key, event_id, incident_id, kind, channel, status, receiver, route, alert, next_attempt_at, hold_reason, recorded_at, event_sequence)
+                    values ($1, $2, $3, $4, $5, $6, $7, $8, $9::jsonb, now(), $10, $11, $12) on conflict (alert_key) do nothing
                     """, connection, transaction);
-                foreach (var value in new object?[] { alert.Key(receiver.Name), alert.EventId, alert.IncidentId, alert.Kind, receiver.Type, status, receiver.Name, decision.Route, json, reason, alert.RecordedAt })
+                foreach (var value in new object?[] { alert.Key(receiver.Name), alert.EventId, alert.IncidentId, alert.Kind, receiver.Type, status, receiver.Name, decision.Route, json, reason, alert.RecordedAt, sequence })
                 {
                     insert.Parameters.Add(new NpgsqlParameter { Value = value ?? DBNull.Value });
                 }
@@ -196,17 +197,18 @@ public sealed class DeliveryLog(NpgsqlDataSource dataSource)
         await using var command = dataSource.CreateCommand($"""
             update {Schema}.deliveries d set status = 'sending', lease_until = now() + $2, updated_at = now()
             from (
-                -- One incident's alerts reach a receiver in the order IncidentService recorded them: a later
-                -- one waits while an earlier one for the same incident and receiver is pending or being sent.
-                -- The transitions arrive on separate queues, so a later one also waits a moment after it was
-                -- taken, for an earlier one that may still be on its way.
+                -- One incident's alerts reach a receiver in the order IncidentService stored them (event
+                -- sequence; without one, recorded-at): a later one waits while an earlier one for the same
+                -- incident and receiver is pending or being sent. The transitions arrive on separate queues,
+                -- so a later one also waits a moment after it was taken, for an earlier one still on its way.
                 select x.alert_key from {Schema}.deliveries x
                 where ((x.status = 'pending' and x.next_attempt_at <= now()) or (x.status = 'sending' and x.lease_until < now()))
-                  and (x.kind in ('incident.opened', 'store.outage.detected', 'platform.outage.detected', '{Alert.DigestKind}') or x.created_at <= now() - $3)
+                  and (x.kind in ({string.Join(", ", Alert.OpeningKinds.Select(k => $"'{k}'"))}) or x.created_at <= now() - $3)
                   and not exists (
                       select 1 from {Schema}.deliveries o
                       where o.incident_id = x.incident_id and o.receiver = x.receiver
-                        and (coalesce(o.recorded_at, o.created_at), o.created_at) < (coalesce(x.recorded_at, x.created_at), x.created_at)
+                        and case when o.event_sequence is not null and x.event_sequence is not null then o.event_sequence < x.event_sequence
+                                 else (coalesce(o.recorded_at, o.created_at), o.created_at) < (coalesce(x.recorded_at, x.created_at), x.created_at) end
                         and o.status in ('pending', 'sending') and o.incident_id <> '00000000-0000-0000-0000-000000000000')
                 order by x.created_at
                 limit $1 for update skip locked

@@ -34,6 +34,7 @@ public sealed class LiveAndMetricsTests(TestServers servers) : SystemTest(server
         }
 
         Assert.Equal(["device-status", "incident-opened"], received.Keys.Order());
+        Assert.Equal(device, received["device-status"].GetProperty("deviceId").GetString());
         Assert.Equal("degraded", received["device-status"].GetProperty("status").GetString());
         Assert.Equal("PAPER_OUT", received["device-status"].GetProperty("openFaults")[0].GetProperty("faultCode").GetString());
     }

@@ -28,22 +28,37 @@ public sealed class DashboardBrowser : IAsyncDisposable
     {
         ArgumentNullException.ThrowIfNull(api);
         var playwright = await Playwright.CreateAsync();
-        var browser = await playwright.Chromium.LaunchAsync(new BrowserTypeLaunchOptions
+        IBrowser? browser = null;
+        try
         {
-            ExecutablePath = ChromiumPath(),
-            Headless = true,
-            Args = ["--no-sandbox", "--disable-dev-shm-usage"],
-        });
-        var page = await browser.NewPageAsync(new BrowserNewPageOptions { ViewportSize = new ViewportSize { Width = 1400, Height = 1000 }, Locale = "en-US" });
-        var opened = new DashboardBrowser(playwright, browser, page);
-        await page.GotoAsync(api.ToString().TrimEnd('/') + "/");
+            browser = await playwright.Chromium.LaunchAsync(new BrowserTypeLaunchOptions
+            {
+                ExecutablePath = ChromiumPath(),
+                Headless = true,
+                Args = ["--no-sandbox", "--disable-dev-shm-usage"],
+            });
+            var page = await browser.NewPageAsync(new BrowserNewPageOptions { ViewportSize = new ViewportSize { Width = 1400, Height = 1000 }, Locale = "en-US" });
+            var opened = new DashboardBrowser(playwright, browser, page);
+            await page.GotoAsync(api.ToString().TrimEnd('/') + "/");
 
-        // First visit: the page asks for the API key and the operator's name once.
-        await page.GetByTestId("api-key").FillAsync(CliRunner.OpsKey);
-        await page.GetByTestId("user-name").FillAsync("li.wei");
-        await page.GetByTestId("save-key").ClickAsync();
-        Assert.Equal(CliRunner.OpsKey, await page.EvaluateAsync<string>("localStorage.getItem('posops.apiKey')"));
-        return opened;
+            // First visit: the page asks for the API key and the operator's name once.
+            await page.GetByTestId("api-key").FillAsync(CliRunner.OpsKey);
+            await page.GetByTestId("user-name").FillAsync("li.wei");
+            await page.GetByTestId("save-key").ClickAsync();
+            Assert.Equal(CliRunner.OpsKey, await page.EvaluateAsync<string>("localStorage.getItem('posops.apiKey')"));
+            return opened;
+        }
+        catch
+        {
+            // No Chromium left behind when the page cannot be opened.
+            if (browser is not null)
+            {
+                await browser.DisposeAsync();
+            }
+
+            playwright.Dispose();
+            throw;
+        }
     }
 
     /// <summary>Saves a full-page screenshot under .posops/artifacts/ and returns its path.</summary>

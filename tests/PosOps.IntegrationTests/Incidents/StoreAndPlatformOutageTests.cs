@@ -95,6 +95,7 @@ public sealed class StoreOutageTests(TestServers servers) : SystemTest(servers)
         var storeAlert = Assert.Single(published, e => e.Exchange == WireNames.StoreOutageDetectedExchange).Body;
         Assert.Equal(("network", 4, "east"), (storeAlert.GetProperty("cause").GetString(), storeAlert.GetProperty("storeTerminals").GetInt32(), storeAlert.GetProperty("region").GetString()));
         Assert.All(published.Where(e => e.Exchange == WireNames.IncidentOpenedExchange), e => Assert.Equal(storeIncidentId, e.Body.GetProperty("heldBackBy").GetGuid()));
+        Assert.All(published, e => Assert.True(e.Sequence > 0, $"{e.Exchange} without the {WireNames.EventSequenceHeader} header"));
 
         // What ops heard: one alert, for the store.
         await System.Webhook.WaitForAsync(w => !w.Failed && Kind(w) == "store.outage.detected");

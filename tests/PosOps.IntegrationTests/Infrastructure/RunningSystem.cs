@@ -238,16 +238,17 @@ public sealed class RunningSystem : IAsyncDisposable
     }
 }
 
-/// <summary>Integration events as they left IncidentService: exchange name and JSON body.</summary>
+/// <summary>Integration events as they left IncidentService: exchange name, JSON body and the event-sequence header.</summary>
 public sealed class IntegrationEventTap(IChannel channel, string queue) : IAsyncDisposable
 {
-    private readonly List<(string Exchange, JsonElement Body)> seen = [];
+    private readonly List<(string Exchange, JsonElement Body, long? Sequence)> seen = [];
 
-    public async Task<IReadOnlyList<(string Exchange, JsonElement Body)>> DrainAsync()
+    public async Task<IReadOnlyList<(string Exchange, JsonElement Body, long? Sequence)>> DrainAsync()
     {
         while (await channel.BasicGetAsync(queue, autoAck: true) is { } message)
         {
-            seen.Add((message.Exchange, JsonDocument.Parse(message.Body).RootElement.Clone()));
+            var sequence = message.BasicProperties.Headers?.TryGetValue(WireNames.EventSequenceHeader, out var value) == true && value is long number ? number : (long?)null;
+            seen.Add((message.Exchange, JsonDocument.Parse(message.Body).RootElement.Clone(), sequence));
         }
 
         return seen;

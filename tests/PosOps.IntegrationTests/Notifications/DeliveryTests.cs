@@ -8,6 +8,9 @@ namespace PosOps.IntegrationTests.Notifications;
 /// <summary>The delivery log decides: one alert per (incident, transition), however often the event arrives.</summary>
 public sealed class DeliveryTests(TestServers servers) : SystemTest(servers)
 {
+    // Generous, so the out-of-order test does not depend on how fast a loaded machine publishes twice.
+    protected override IReadOnlyDictionary<string, string?> Settings { get; } = new Dictionary<string, string?> { ["Notification:Delivery:OrderGraceMilliseconds"] = "2000" };
+
     [Fact]
     public async Task GivenTheSameIntegrationEventPublishedTwice_ThenTheReceiverGetsOneAlert()
     {
@@ -37,19 +40,24 @@ public sealed class DeliveryTests(TestServers servers) : SystemTest(servers)
         Assert.Single(System.Webhook.Received, w => !w.Failed);
     }
 
-    [Fact]
-    public async Task GivenAnIncidentsLaterTransitionsArriveOutOfOrder_ThenTheReceiverGetsThemInTheOrderIncidentServiceRecordedThem()
+    [Theory]
+    [InlineData(false)]
+    [InlineData(true)]
+    public async Task GivenAnIncidentsLaterTransitionsArriveOutOfOrder_ThenTheReceiverGetsThemInTheOrderIncidentServiceStoredThem(bool sameCommit)
     {
         var at = DateTimeOffset.UtcNow;
-        var opened = new IncidentOpened(Guid.CreateVersion7(), Guid.CreateVersion7(), "S09-T001", "S09", "network", "WIFI_WEAK", Severity.Degraded, at, at);
-        var mitigated = new IncidentMitigated(Guid.CreateVersion7(), opened.IncidentId, opened.DeviceId, opened.StoreId, "trading on cellular", "runbook:network-link", at.AddSeconds(1), at.AddSeconds(1));
-        var resolved = new IncidentResolved(Guid.CreateVersion7(), opened.IncidentId, opened.DeviceId, opened.StoreId, opened.FaultCode, "fault cleared by the device", at.AddSeconds(2), at.AddSeconds(2));
+        var device = sameCommit ? "S09-T002" : "S09-T001";
+        var opened = new IncidentOpened(Guid.CreateVersion7(), Guid.CreateVersion7(), device, "S09", "network", "WIFI_WEAK", Severity.Degraded, at, at);
+        // Events committed together share their recorded-at time; then only the event sequence header orders them.
+        var (mitigatedAt, resolvedAt) = sameCommit ? (at.AddSeconds(1), at.AddSeconds(1)) : (at.AddSeconds(1), at.AddSeconds(2));
+        var mitigated = new IncidentMitigated(Guid.CreateVersion7(), opened.IncidentId, opened.DeviceId, opened.StoreId, "trading on cellular", "runbook:network-link", mitigatedAt, mitigatedAt);
+        var resolved = new IncidentResolved(Guid.CreateVersion7(), opened.IncidentId, opened.DeviceId, opened.StoreId, opened.FaultCode, "fault cleared by the device", resolvedAt, resolvedAt);
         await PublishRawAsync(opened);
         await System.Webhook.WaitForAsync(w => w.Field("deviceId") == opened.DeviceId);
 
         // Each transition has its own queue: the resolution can be taken before the mitigation that came first.
-        await PublishRawAsync(resolved, WireNames.IncidentResolvedExchange, resolved.EventId);
-        await PublishRawAsync(mitigated, WireNames.IncidentMitigatedExchange, mitigated.EventId);
+        await PublishRawAsync(resolved, WireNames.IncidentResolvedExchange, resolved.EventId, sameCommit ? 11 : null);
+        await PublishRawAsync(mitigated, WireNames.IncidentMitigatedExchange, mitigated.EventId, sameCommit ? 10 : null);
 
         await System.Webhook.WaitForAsync(w => w.Field("eventId") == resolved.EventId.ToString());
         Assert.Equal(
@@ -60,10 +68,15 @@ public sealed class DeliveryTests(TestServers servers) : SystemTest(servers)
     // What a non-.NET producer would do: raw JSON on the documented exchange.
     private Task PublishRawAsync(IncidentOpened opened) => PublishRawAsync(opened, WireNames.IncidentOpenedExchange, opened.EventId);
 
-    private async Task PublishRawAsync<T>(T message, string exchange, Guid eventId)
+    private async Task PublishRawAsync<T>(T message, string exchange, Guid eventId, long? sequence = null)
     {
         await using var channel = await System.OpenChannelAsync();
         var properties = new BasicProperties { ContentType = "application/json", MessageId = eventId.ToString(), Persistent = true };
+        if (sequence is { } value)
+        {
+            properties.Headers = new Dictionary<string, object?> { [WireNames.EventSequenceHeader] = value };
+        }
+
         await channel.BasicPublishAsync(exchange, "", mandatory: true, properties, JsonSerializer.SerializeToUtf8Bytes(message, WireJson.Options));
     }
 }

@@ -13,8 +13,10 @@ public sealed class EndToEndTraceTests(TestServers servers) : SystemTest(servers
 {
     private const string Terminal = "S01-T001";
 
-    [Fact]
-    public async Task GivenAPrinterFault_WhenItBecomesAnAlert_ThenAgentIncidentServiceAndNotificationServiceSpansShareOneTrace()
+    [Theory]
+    [InlineData("printer")]
+    [InlineData("wifi")] // a connectivity alert is held for the store correlation and released later by a timer
+    public async Task GivenAFault_WhenItBecomesAnAlert_ThenAgentIncidentServiceAndNotificationServiceSpansShareOneTrace(string failing)
     {
         var stopped = new ConcurrentQueue<Activity>();
         using var listener = new ActivityListener
@@ -29,7 +31,14 @@ public sealed class EndToEndTraceTests(TestServers servers) : SystemTest(servers
         await Wait.UntilAsync(async () => (await System.StreamEventTypesAsync(Terminal)).Length > 0 || stopped.Any(a => a.Source.Name == "PosOps.TerminalAgent"),
             TimeSpan.FromSeconds(20), "the agent publishing");
 
-        agent.Hardware(Terminal).Fail("printer", "PAPER_OUT");
+        if (failing == "wifi")
+        {
+            agent.Hardware(Terminal).SetLink("wifi", false);
+        }
+        else
+        {
+            agent.Hardware(Terminal).Fail("printer", "PAPER_OUT");
+        }
 
         Activity? consumed = null;
         try
