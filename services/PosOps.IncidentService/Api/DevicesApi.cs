@@ -44,6 +44,7 @@ public static class DevicesApi
         var wanted = store ?? storeId;
         limit = Math.Clamp(limit, 1, 10_000);
         DeviceSet? only = null;
+        TradingStatus? filtered = null;
         if (!string.IsNullOrWhiteSpace(status))
         {
             if (!TradingStatuses.TryParse(status, out var trading))
@@ -52,11 +53,12 @@ public static class DevicesApi
             }
 
             only = await TradingStatuses.DevicesAsync(session, trading, cancellationToken);
+            filtered = trading;
         }
 
         if (StoreScope.Of(user) is not { } scope)
         {
-            return TypedResults.Ok(await WithStatusAsync(session, await queries.ListAsync(wanted, limit, cancellationToken, only), cancellationToken));
+            return TypedResults.Ok(await WithStatusAsync(session, await queries.ListAsync(wanted, limit, cancellationToken, only), filtered, cancellationToken));
         }
 
         var devices = new List<DeviceLiveness>();
@@ -69,13 +71,16 @@ public static class DevicesApi
             }
         }
 
-        return TypedResults.Ok(await WithStatusAsync(session, devices, cancellationToken));
+        return TypedResults.Ok(await WithStatusAsync(session, devices, filtered, cancellationToken));
     }
 
-    private static async Task<IReadOnlyList<DeviceListEntry>> WithStatusAsync(IQuerySession session, IReadOnlyList<DeviceLiveness> devices, CancellationToken cancellationToken)
+    /// <param name="filtered">The status the list was filtered by: every device in it has that status (no second read that could disagree).</param>
+    private static async Task<IReadOnlyList<DeviceListEntry>> WithStatusAsync(
+        IQuerySession session, IReadOnlyList<DeviceLiveness> devices, TradingStatus? filtered, CancellationToken cancellationToken)
     {
-        var statuses = (await session.LoadManyAsync<DeviceStatus>(cancellationToken, devices.Select(d => d.DeviceId)))
-            .ToDictionary(s => s.Id, s => s.Status, StringComparer.Ordinal);
+        var statuses = filtered is { } status
+            ? devices.ToDictionary(d => d.DeviceId, _ => status, StringComparer.Ordinal)
+            : (await session.LoadManyAsync<DeviceStatus>(cancellationToken, devices.Select(d => d.DeviceId))).ToDictionary(s => s.Id, s => s.Status, StringComparer.Ordinal);
         return [.. devices.Select(d => new DeviceListEntry(d.DeviceId, d.StoreId, statuses.GetValueOrDefault(d.DeviceId, TradingStatus.Ok), d.Sequence, d.LastHeartbeatAt, d.LastSeenAt, d.Health))];
     }
 

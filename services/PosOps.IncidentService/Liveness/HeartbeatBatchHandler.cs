@@ -68,9 +68,10 @@ public sealed class HeartbeatBatchHandler(
         var fresh = TimeSpan.FromSeconds(2 * liveness.Value.HeartbeatIntervalSeconds);
         foreach (var beat in latest)
         {
+            var faults = Faults(beat);
             if (!previous.TryGetValue(beat.DeviceId, out var before))
             {
-                marks[beat.DeviceId] = Faults(beat).Count == 0;
+                marks[beat.DeviceId] = faults.Count == 0;
                 continue;
             }
 
@@ -80,7 +81,7 @@ public sealed class HeartbeatBatchHandler(
                 continue;
             }
 
-            var changed = !Faults(beat).SetEquals(Faults(before.Health));
+            var changed = !faults.SetEquals(Faults(before.Health));
             // Two pictures that arrive in one burst (an agent draining its outbox after an outage) do not
             // count as agreeing: its fault edges, on their own queue, may still be on the way.
             var spaced = now - before.LastSeenAt >= TimeSpan.FromSeconds(liveness.Value.HeartbeatIntervalSeconds / 4);
