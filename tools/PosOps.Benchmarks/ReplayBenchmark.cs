@@ -1,6 +1,5 @@
 using System.Diagnostics;
 using System.Globalization;
-using JasperFx;
 using JasperFx.Events;
 using JasperFx.Events.Projections;
 using Marten;
@@ -10,7 +9,6 @@ using Severity = PosOps.Contracts.Incidents.Severity;
 using PosOps.IncidentService;
 using PosOps.IncidentService.Audit;
 using PosOps.IncidentService.Incidents;
-using Weasel.Core;
 
 namespace PosOps.Benchmarks;
 
@@ -38,14 +36,7 @@ public static class ReplayBenchmark
             using var store = DocumentStore.For(options =>
             {
                 options.Connection(dataSource);
-                options.DatabaseSchemaName = EventStoreSchema.Name;
-                options.Events.DatabaseSchemaName = EventStoreSchema.Name;
-                options.Events.StreamIdentity = StreamIdentity.AsString;
-                options.Events.MetadataConfig.CorrelationIdEnabled = true;
-                options.Events.MetadataConfig.CausationIdEnabled = true;
-                options.Events.MetadataConfig.HeadersEnabled = true;
-                options.UseSystemTextJsonForSerialization(EnumStorage.AsString);
-                options.AutoCreateSchemaObjects = AutoCreate.CreateOrUpdate;
+                EventStoreSchema.ApplyLayout(options);
                 options.Projections.Add(new DeviceProjection(), ProjectionLifecycle.Live);
                 options.Projections.Add(new EventTallyProjection(), ProjectionLifecycle.Live);
                 HashChainSchema.Register(options);

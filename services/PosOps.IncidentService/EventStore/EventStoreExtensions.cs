@@ -10,6 +10,23 @@ namespace PosOps.IncidentService;
 public static class EventStoreSchema
 {
     public const string Name = "posops";
+
+    /// <summary>
+    /// How events and documents are laid out: schema, one stream per device (string key), both clocks,
+    /// correlation/causation ids and headers, enums as strings. The service and the replay benchmark share it.
+    /// </summary>
+    public static void ApplyLayout(StoreOptions options)
+    {
+        ArgumentNullException.ThrowIfNull(options);
+        options.DatabaseSchemaName = Name;
+        options.Events.DatabaseSchemaName = Name;
+        options.Events.StreamIdentity = StreamIdentity.AsString;
+        options.Events.MetadataConfig.CorrelationIdEnabled = true;
+        options.Events.MetadataConfig.CausationIdEnabled = true;
+        options.Events.MetadataConfig.HeadersEnabled = true;
+        options.UseSystemTextJsonForSerialization(EnumStorage.AsString);
+        options.AutoCreateSchemaObjects = AutoCreate.CreateOrUpdate;
+    }
 }
 
 public static class EventStoreExtensions
@@ -25,15 +42,8 @@ public static class EventStoreExtensions
         ArgumentNullException.ThrowIfNull(builder);
         builder.Services.AddMarten(options =>
             {
-                options.DatabaseSchemaName = EventStoreSchema.Name;
-                options.Events.DatabaseSchemaName = EventStoreSchema.Name;
-                options.Events.StreamIdentity = StreamIdentity.AsString;
-                options.Events.MetadataConfig.CorrelationIdEnabled = true;
-                options.Events.MetadataConfig.CausationIdEnabled = true;
-                options.Events.MetadataConfig.HeadersEnabled = true;
+                EventStoreSchema.ApplyLayout(options);
                 options.Events.UseListenNotifyForEventAppends = true;
-                options.UseSystemTextJsonForSerialization(EnumStorage.AsString);
-                options.AutoCreateSchemaObjects = AutoCreate.CreateOrUpdate;
                 options.Projections.Errors.SkipApplyErrors = false;
                 options.Projections.Errors.SkipSerializationErrors = false;
                 options.Projections.Errors.SkipUnknownEvents = false;
