@@ -60,8 +60,9 @@ public sealed class TimeTravelTests(TestServers servers) : SystemTest(servers)
             await System.Agent.PublishAsync(Messages.Cleared(device, (2 * i) + 2), default);
         }
 
+        // The whole history (3 × fault detected, incident opened, fault cleared, incident resolved) before reading it twice.
         await Wait.UntilAsync(async () => (await System.Api.GetAsync($"/api/devices/{device}/events")).IsSuccessStatusCode
-            && (await System.GetJsonAsync($"/api/devices/{device}/events")).GetProperty("events").GetArrayLength() >= 10, TimeSpan.FromSeconds(30), "the history");
+            && (await System.GetJsonAsync($"/api/devices/{device}/events")).GetProperty("events").GetArrayLength() >= 12, TimeSpan.FromSeconds(30), "the history");
         var all = (await System.GetJsonAsync($"/api/devices/{device}/events")).GetProperty("events").EnumerateArray().Select(e => e.GetProperty("version").GetInt64()).ToList();
 
         var paged = new List<long>();
