@@ -14,7 +14,16 @@
 #
 #   eval "$(deploy/local/servers.sh up)"
 #
-# State (data, logs, pid files) lives in <repo>/.posops/ (git-ignored).
+#   deploy/local/servers.sh purge   down, then delete this checkout's server state (data included)
+#   deploy/local/servers.sh deps [servers|tests]
+#                                   install what the servers (default) or the whole test suite need
+#
+# State (data, logs, pid files, the ports in use) lives, as root, in /var/lib/posops/<checkout id>/:
+# the service users (postgres, rabbitmq) own their folders there, so a checkout under a home folder
+# of mode 0700 (or any `mktemp -d`) works without changing permissions. As another user it lives in
+# <repo>/.posops/ (git-ignored) and the servers run as that user. <repo>/.posops/servers points at it.
+# Ports are recorded per checkout: when the defaults are taken (another checkout's servers), `up`
+# picks the next free block (+10 each) and records it, so two checkouts never collide.
 # Progress goes to stderr; stdout carries only the export lines.
 #
 # Configuration (environment):
@@ -27,7 +36,7 @@
 #   broker on a port inside it can be handed that port as its own source port, connect to
 #   itself, and keep the broker from listening again.)
 #   POSOPS_RABBITMQ_NODENAME   Erlang node name          (default posops@localhost)
-#   POSOPS_STATE_DIR           state folder              (default <repo>/.posops)
+#   POSOPS_STATE_DIR           state folder              (default above)
 #   POSOPS_START_TIMEOUT       seconds to wait per server (default 90)
 #   POSOPS_POSTGRES / POSOPS_RABBITMQ
 #       If set (and not pointing at this script's own servers), they name servers
@@ -36,7 +45,15 @@
 set -euo pipefail
 
 ROOT="$(cd "$(dirname "$0")/../.." && pwd)"
-STATE="${POSOPS_STATE_DIR:-$ROOT/.posops}"
+default_state() {
+  if [ "$(id -u)" -eq 0 ]; then
+    local name; name="$(basename "$ROOT" | tr -d '\n' | tr -c 'A-Za-z0-9._-' '_' | cut -c1-40)"
+    echo "/var/lib/posops/$name-$(printf '%s' "$ROOT" | sha256sum | cut -c1-12)"
+  else
+    echo "$ROOT/.posops"
+  fi
+}
+STATE="${POSOPS_STATE_DIR:-$(default_state)}"
 PORTS_FILE="$STATE/ports.env"
 
 PG_BIN="${POSOPS_PG_BIN:-/usr/lib/postgresql/15/bin}"
@@ -78,6 +95,9 @@ load_ports() {
   EPMD_PORT="${POSOPS_EPMD_PORT:-${rec_epmd:-27675}}"
   NODENAME="${POSOPS_RABBITMQ_NODENAME:-${rec_node:-posops@localhost}}"
   REC_AMQP="$rec_amqp"
+  # Ports named by neither the environment nor a record may move to a free block (choose_ports).
+  AUTO_PORTS=1
+  if [ -n "${POSOPS_PG_PORT:-}${POSOPS_AMQP_PORT:-}${POSOPS_RABBITMQ_MGMT_PORT:-}${POSOPS_RABBITMQ_DIST_PORT:-}${POSOPS_EPMD_PORT:-}" ]; then AUTO_PORTS=""; fi
   local p
   for p in "$PG_PORT" "$AMQP_PORT" "$MGMT_PORT" "$DIST_PORT" "$EPMD_PORT"; do
     [[ "$p" =~ ^[0-9]+$ ]] && [ "$p" -gt 0 ] && [ "$p" -lt 65536 ] || die "invalid port: $p"
@@ -95,6 +115,26 @@ rec_epmd=$EPMD_PORT
 rec_node=$NODENAME
 EOF
 }
+
+# When this checkout's servers are not running and a port of its set is taken by another process
+# (say another checkout's servers), move the whole set to the first free block and record it.
+choose_ports() {
+  [ -n "$AUTO_PORTS" ] || return 0
+  if pg_running || rmq_running || epmd_pid_ours >/dev/null; then return 0; fi
+  ports_free "$PG_PORT" "$AMQP_PORT" "$MGMT_PORT" "$DIST_PORT" "$EPMD_PORT" && return 0
+  local k
+  for k in $(seq 0 40); do
+    if ports_free $((27432 + k * 10)) $((27672 + k * 10)) $((27673 + k * 10)) $((27674 + k * 10)) $((27675 + k * 10)); then
+      log "ports $PG_PORT/$AMQP_PORT/$MGMT_PORT/$DIST_PORT/$EPMD_PORT are taken by another process; this checkout uses $((27432 + k * 10))/$((27672 + k * 10))/$((27673 + k * 10))/$((27674 + k * 10))/$((27675 + k * 10)) (recorded in $PORTS_FILE)"
+      PG_PORT=$((27432 + k * 10)); AMQP_PORT=$((27672 + k * 10)); MGMT_PORT=$((27673 + k * 10))
+      DIST_PORT=$((27674 + k * 10)); EPMD_PORT=$((27675 + k * 10))
+      return 0
+    fi
+  done
+  die "no free block of ports from 27432 on; set POSOPS_PG_PORT, POSOPS_AMQP_PORT, POSOPS_RABBITMQ_MGMT_PORT, POSOPS_RABBITMQ_DIST_PORT and POSOPS_EPMD_PORT"
+}
+
+ports_free() { local p; for p in "$@"; do port_open "$p" && return 1; done; return 0; }
 
 own_pg_url()   { echo "Host=127.0.0.1;Port=$PG_PORT;Username=$DB_USER;Password=$DB_PASS;Database=$DB_NAME"; }
 own_amqp_url() { echo "amqp://$MQ_USER:$MQ_PASS@127.0.0.1:$AMQP_PORT/"; }
@@ -198,20 +238,31 @@ rmq_env() { # the environment shared by the RabbitMQ server and its CLI tools
 as_rmq() { rmq_env; (cd "$RMQ_DIR" && "${RMQ_AS[@]}" "${RMQ_ENV[@]}" "$@"); }
 
 # ----------------------------------------------------------- installation --
+# missing_packages [servers|tests]: Debian packages still to install for the servers, or for the
+# whole test suite (the servers, Chromium and a CJK font for the dashboard tests, aiosmtpd for email).
 missing_packages() {
   local -a m=()
+  if [ "${1:-servers}" = tests ] && pg_external && rmq_external; then :; else
   { [ -x "$PG_BIN/initdb" ] && [ -x "$PG_BIN/pg_ctl" ] && [ -x "$PG_BIN/postgres" ] \
       && [ -x "$PG_BIN/pg_isready" ]; } || m+=(postgresql-15)
   command -v psql >/dev/null 2>&1 || m+=(postgresql-client-15)
   [ -x "$RMQ_SBIN/rabbitmq-server" ] && [ -x "$RMQ_SBIN/rabbitmqctl" ] || m+=(rabbitmq-server)
+  fi
   command -v curl >/dev/null 2>&1 || m+=(curl)
+  command -v flock >/dev/null 2>&1 || m+=(util-linux)
+  if [ "${1:-servers}" = tests ]; then
+    [ -x /usr/bin/chromium ] || m+=(chromium)
+    [ -e /usr/share/fonts/truetype/wqy/wqy-microhei.ttc ] || m+=(fonts-wqy-microhei)
+    { [ -x /usr/bin/python3 ] && /usr/bin/python3 -c 'import aiosmtpd' 2>/dev/null; } || m+=(python3-aiosmtpd)
+    command -v git >/dev/null 2>&1 || m+=(git)
+  fi
   echo "${m[*]}"
 }
 
 apt_busy() { pgrep -x apt-get >/dev/null || pgrep -x apt >/dev/null || pgrep -x dpkg >/dev/null; }
 
-ensure_installed() {
-  local need; need="$(missing_packages)"
+ensure_installed() { # [servers|tests]
+  local set="${1:-servers}" need; need="$(missing_packages "$set")"
   [ -z "$need" ] && return 0
   is_root || die "missing packages: $need. Install them as root: apt-get install -y $need (this script only installs when run as root)."
   command -v apt-get >/dev/null || die "missing packages ($need) and no apt-get on this machine"
@@ -226,7 +277,7 @@ ensure_installed() {
       [ $((waited % 60)) -eq 0 ] && [ -f /tmp/apt.log ] && log "still waiting; /tmp/apt.log: $(tail -n1 /tmp/apt.log)"
       [ "$waited" -ge 900 ] && die "apt/dpkg still busy after 15 minutes"
     done
-    need="$(missing_packages)"
+    need="$(missing_packages "$set")"
     [ -z "$need" ] && { log "packages installed by the background job"; return 0; }
   fi
 
@@ -246,7 +297,7 @@ ensure_installed() {
   } || rc=$?
   [ -n "$created_policy" ] && rm -f "$policy"
   [ "$rc" -eq 0 ] || die "apt-get install $need failed (exit $rc)"
-  need="$(missing_packages)"
+  need="$(missing_packages "$set")"
   [ -z "$need" ] || die "still missing after install: $need"
 }
 
@@ -254,6 +305,9 @@ ensure_installed() {
 prepare_dirs() {
   mkdir -p "$STATE" "$LOG_DIR" "$PG_DIR" "$RMQ_DIR"
   chmod 755 "$STATE" "$LOG_DIR"
+  if [ -z "${POSOPS_STATE_DIR:-}" ] && [ "$STATE" != "$ROOT/.posops" ]; then
+    mkdir -p "$ROOT/.posops" && ln -sfn "$STATE" "$ROOT/.posops/servers"
+  fi
   ln -sfn ../rabbitmq/log "$LOG_DIR/rabbitmq"
   if is_root; then
     id postgres >/dev/null 2>&1 || die "system user 'postgres' not found (is postgresql-15 installed?)"
@@ -261,7 +315,7 @@ prepare_dirs() {
     local u
     for u in postgres rabbitmq; do
       runuser -u "$u" -- test -x "$STATE" 2>/dev/null || die \
-        "user '$u' cannot reach $STATE: make its parent directories traversable (chmod o+x) or set POSOPS_STATE_DIR"
+        "user '$u' cannot reach POSOPS_STATE_DIR=$STATE: choose a folder whose parents it can traverse, or unset POSOPS_STATE_DIR (the default, /var/lib/posops/..., always works)"
     done
   fi
 }
@@ -539,9 +593,10 @@ cmd_up() {
     log "POSOPS_POSTGRES and POSOPS_RABBITMQ are set: using your servers, starting nothing"
     print_env; return 0
   fi
-  ensure_installed
+  ensure_installed servers
   prepare_dirs
   take_lock
+  choose_ports
   if pg_external; then log "POSOPS_POSTGRES is set: using your PostgreSQL"; else pg_up; fi
   if rmq_external; then log "POSOPS_RABBITMQ is set: using your RabbitMQ"; else rmq_up; fi
   save_ports
@@ -554,7 +609,7 @@ cmd_down() {
   take_lock
   rmq_down
   pg_down
-  rm -f "$PORTS_FILE"
+  # The ports stay recorded, so the next `up` serves the same URLs (unless another process took them).
 }
 
 cmd_status() {
@@ -583,7 +638,7 @@ cmd_status() {
   return $ok
 }
 
-usage() { echo "usage: $0 up|down|env|status|plugins|rabbitmqctl ARGS|rabbitmq-diagnostics ARGS|rabbitmq-plugins ARGS|psql ARGS" >&2; exit 2; }
+usage() { echo "usage: $0 up|down|purge|env|status|plugins|deps [servers|tests]|rabbitmqctl ARGS|rabbitmq-diagnostics ARGS|rabbitmq-plugins ARGS|psql ARGS" >&2; exit 2; }
 
 [ $# -ge 1 ] || usage
 load_ports
@@ -593,6 +648,8 @@ case "$1" in
   env)    print_env ;;
   status) cmd_status ;;
   plugins) cmd_plugins ;;
+  purge)  cmd_down; rm -rf "$STATE"; [ -L "$ROOT/.posops/servers" ] && rm -f "$ROOT/.posops/servers"; log "removed $STATE" ;;
+  deps)   ensure_installed "${2:-servers}"; log "everything for ${2:-servers} is installed" ;;
   rabbitmqctl|rabbitmq-diagnostics|rabbitmq-plugins)
           tool="$1"; shift; as_rmq "$RMQ_SBIN/$tool" "$@" ;;
   psql)   shift; PGPASSWORD="$DB_PASS" psql -h 127.0.0.1 -p "$PG_PORT" -U "$DB_USER" "$@" ;;

@@ -19,11 +19,15 @@ public sealed record ReceivedAgentMessage(IAgentMessage Message, byte[] Body, st
 /// signature must verify with the key in the device registry, and the sequence must lie within the
 /// replay window below the highest sequence seen from that device.
 /// </summary>
-public sealed class MessageTrust(IDocumentStore store, NpgsqlDataSource dataSource, IOptions<TrustOptions> options, TimeProvider clock)
+public sealed class MessageTrust(IDocumentStore store, NpgsqlDataSource dataSource, RegistryChanges registryChanges, IOptions<TrustOptions> options, TimeProvider clock)
 {
     public const string MarksTable = "device_sequence_marks";
     private static readonly TimeSpan KeyCacheTime = TimeSpan.FromSeconds(60);
+
+    // A device registered another way (API, another replica's import) is looked up again this soon.
+    private static readonly TimeSpan UnknownCacheTime = TimeSpan.FromSeconds(1);
     private readonly ConcurrentDictionary<string, (byte[]? Key, DateTimeOffset LoadedAt)> keys = new(StringComparer.Ordinal);
+    private long registryVersion;
 
     public static Table Table(string schema)
     {
@@ -88,8 +92,14 @@ public sealed class MessageTrust(IDocumentStore store, NpgsqlDataSource dataSour
 
     private async Task LoadKeysAsync(string[] devices, CancellationToken cancellationToken)
     {
+        var version = registryChanges.Version;
+        if (Interlocked.Exchange(ref registryVersion, version) != version)
+        {
+            keys.Clear();
+        }
+
         var now = clock.GetUtcNow();
-        var missing = devices.Where(d => !keys.TryGetValue(d, out var k) || now - k.LoadedAt > KeyCacheTime).ToArray();
+        var missing = devices.Where(d => !keys.TryGetValue(d, out var k) || now - k.LoadedAt > (k.Key is null ? UnknownCacheTime : KeyCacheTime)).ToArray();
         if (missing.Length == 0)
         {
             return;

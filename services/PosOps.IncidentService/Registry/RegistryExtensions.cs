@@ -10,6 +10,7 @@ public static class RegistryExtensions
     {
         ArgumentNullException.ThrowIfNull(builder);
         builder.Services.AddValidatedOptions<RegistryOptions>(RegistryOptions.Section);
+        builder.Services.AddSingleton<RegistryChanges>();
         builder.Services.AddHostedService<RegistryImporter>();
         builder.Services.ConfigureMarten(options => 
         {

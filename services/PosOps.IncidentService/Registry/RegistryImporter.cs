@@ -1,15 +1,22 @@
+using System.Security.Cryptography;
 using System.Text.Json;
 using Marten;
 using Microsoft.Extensions.Options;
 using PosOps.Contracts;
 using PosOps.Contracts.Agent;
+using PosOps.ServiceDefaults.Files;
 
 namespace PosOps.IncidentService.Registry;
 
-/// <summary>Imports the registry file at start (before agent traffic is trusted) and again whenever it changes.</summary>
-public sealed partial class RegistryImporter(IDocumentStore store, IOptions<RegistryOptions> options, TimeProvider clock, ILogger<RegistryImporter> logger) : BackgroundService
+/// <summary>
+/// Imports the registry file at start (before agent traffic is trusted) and again as soon as it
+/// changes: a device added to the file is trusted within a second, whether the file was edited in
+/// place or replaced.
+/// </summary>
+public sealed partial class RegistryImporter(
+    IDocumentStore store, RegistryChanges changes, IOptions<RegistryOptions> options, TimeProvider clock, ILogger<RegistryImporter> logger) : BackgroundService
 {
-    private DateTime lastWrite;
+    private string? lastHash;
 
     public override async Task StartAsync(CancellationToken cancellationToken)
     {
@@ -19,16 +26,28 @@ public sealed partial class RegistryImporter(IDocumentStore store, IOptions<Regi
 
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
-        using var timer = new PeriodicTimer(TimeSpan.FromSeconds(10), clock);
-        while (await timer.WaitForNextTickAsync(stoppingToken))
+        if (options.Value.ImportFile is not { Length: > 0 } file)
         {
+            return;
+        }
+
+        using var watched = new WatchedFile(file);
+        if (watched.EventsUnavailable is { } why)
+        {
+            LogNoEvents(file, why);
+        }
+
+        while (!stoppingToken.IsCancellationRequested)
+        {
+            await watched.WaitAsync(TimeSpan.FromSeconds(options.Value.CheckSeconds), stoppingToken);
             try
             {
                 await ImportIfChangedAsync(stoppingToken);
             }
-            catch (Exception e) when (e is JsonException or IOException or InvalidOperationException)
+            catch (Exception e) when (e is IOException or InvalidOperationException)
             {
-                LogImportFailed(options.Value.ImportFile, e.Message);
+                // A half-written file is read again on its next change event; the last import stays in force.
+                LogImportFailed(file, e.Message);
             }
         }
     }
@@ -36,13 +55,19 @@ public sealed partial class RegistryImporter(IDocumentStore store, IOptions<Regi
     private async Task ImportIfChangedAsync(CancellationToken cancellationToken)
     {
         var file = options.Value.ImportFile;
-        if (string.IsNullOrEmpty(file) || !File.Exists(file) || File.GetLastWriteTimeUtc(file) == lastWrite)
+        if (string.IsNullOrEmpty(file) || !File.Exists(file))
         {
             return;
         }
 
-        lastWrite = File.GetLastWriteTimeUtc(file);
-        var registry = Parse(await File.ReadAllTextAsync(file, cancellationToken), file);
+        var json = await File.ReadAllTextAsync(file, cancellationToken);
+        var hash = Convert.ToHexStringLower(SHA256.HashData(System.Text.Encoding.UTF8.GetBytes(json)));
+        if (hash == lastHash)
+        {
+            return;
+        }
+
+        var registry = Parse(json, file);
         var now = clock.GetUtcNow();
         await using var session = store.LightweightSession();
         session.Store([.. registry.Devices.Select(e => new DeviceRegistration(e.DeviceId, e.StoreId, e.Model, e.Serial, e.Location, e.Key, now))]);
@@ -52,6 +77,8 @@ public sealed partial class RegistryImporter(IDocumentStore store, IOptions<Regi
         }
 
         await session.SaveChangesAsync(cancellationToken);
+        lastHash = hash;
+        changes.Changed();
         LogImported(registry.Devices.Count, registry.Stores?.Count ?? 0, file);
     }
 
@@ -79,4 +106,7 @@ public sealed partial class RegistryImporter(IDocumentStore store, IOptions<Regi
 
     [LoggerMessage(Level = LogLevel.Error, Message = "Could not import the device registry from {File}: {Reason}")]
     private partial void LogImportFailed(string? file, string reason);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "No change events for {File} ({Error}); checking it every Registry:CheckSeconds only")]
+    private partial void LogNoEvents(string file, string error);
 }

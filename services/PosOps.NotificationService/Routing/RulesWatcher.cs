@@ -1,7 +1,7 @@
 using System.Security.Cryptography;
 using Microsoft.Extensions.Options;
 using PosOps.NotificationService.Channels;
-using PosOps.ServiceDefaults;
+using PosOps.ServiceDefaults.Files;
 
 namespace PosOps.NotificationService.Routing;
 
@@ -41,36 +41,15 @@ public sealed partial class RulesWatcher : BackgroundService
             return;
         }
 
-        // The file system's change events make a change count at once; the periodic check catches what
-        // they miss (network file systems, a ConfigMap's symlink swap).
-        using var changed = new WakeSignal();
-        using var events = new FileSystemWatcher(Path.GetDirectoryName(Path.GetFullPath(file))!, Path.GetFileName(file))
+        using var watched = new WatchedFile(file);
+        if (watched.EventsUnavailable is { } why)
         {
-            NotifyFilter = NotifyFilters.LastWrite | NotifyFilters.FileName | NotifyFilters.Size | NotifyFilters.CreationTime,
-        };
-        void Wake(object sender, FileSystemEventArgs e) => changed.Wake();
-
-        events.Changed += Wake;
-        events.Created += Wake;
-        events.Renamed += Wake;
-        try
-        {
-            events.EnableRaisingEvents = true;
-        }
-        catch (IOException e)
-        {
-            // E.g. the inotify limit is reached: the periodic check alone still picks changes up.
-            LogNoEvents(file, e.Message);
+            LogNoEvents(file, why);
         }
 
         while (!stoppingToken.IsCancellationRequested)
         {
-            if (await changed.WaitAsync(TimeSpan.FromSeconds(options.CheckSeconds), stoppingToken))
-            {
-                // Let the writer finish; a half-written file would only be refused and read again.
-                await Task.Delay(50, stoppingToken);
-            }
-
+            await watched.WaitAsync(TimeSpan.FromSeconds(options.CheckSeconds), stoppingToken);
             try
             {
                 CheckOnce(file);

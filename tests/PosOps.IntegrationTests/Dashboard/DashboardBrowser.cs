@@ -82,6 +82,6 @@ public sealed class DashboardBrowser : IAsyncDisposable
         var path = Environment.GetEnvironmentVariable("POSOPS_CHROMIUM") is { Length: > 0 } configured ? configured : "/usr/bin/chromium";
         return File.Exists(path)
             ? path
-            : throw new InvalidOperationException($"Chromium not found at {path}: apt-get install -y chromium (CI does this in .ci/run), or set POSOPS_CHROMIUM");
+            : throw new InvalidOperationException($"Chromium not found at {path}: ./test.sh installs it as root (apt-get install -y chromium), or set POSOPS_CHROMIUM");
     }
 }
