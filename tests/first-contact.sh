@@ -52,6 +52,12 @@ done
 first_alert=$((SECONDS - t0))
 say "./run.sh → first alert in $first_alert s: $(grep -m1 ' ALERT #1 ' "$out" | cut -c1-120)"
 
+# The examples name S01-T001: wait for the simulated fleet's first heartbeats (every 15 s, jittered).
+until curl -fsS -o /dev/null -H "X-Api-Key: $(cat .posops/admin-key)" http://127.0.0.1:5080/api/devices/S01-T001; do
+  [ $((SECONDS - t0)) -lt $((limit + 60)) ] || fail "S01-T001 never heartbeat (see .posops/logs/simulator.log)"
+  sleep 0.5
+done
+
 # ---- the README's examples -----------------------------------------------------------------------
 # Each ```bash block is preceded by <!-- example: while-running|after-run|skip ... -->; a block
 # without a tag fails the test, so a new example cannot slip past it.
