@@ -1,3 +1,4 @@
 global using Microsoft.Extensions.DependencyInjection;
 global using Microsoft.Extensions.Hosting;
 global using Microsoft.Extensions.Logging;
+global using PosOps.ServiceDefaults.Resilience;

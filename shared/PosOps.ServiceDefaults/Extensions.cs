@@ -16,6 +16,8 @@ using PosOps.ServiceDefaults.Configuration;
 using PosOps.ServiceDefaults.Health;
 using PosOps.ServiceDefaults.Messaging;
 using PosOps.ServiceDefaults.Postgres;
+using PosOps.ServiceDefaults.Resilience;
+using Microsoft.Extensions.DependencyInjection.Extensions;
 
 namespace PosOps.ServiceDefaults;
 
@@ -58,6 +60,13 @@ public static class Extensions
         builder.Services.AddValidatedOptions<RabbitMqOptions>(RabbitMqOptions.Section);
         builder.Services.AddSingleton<AmqpConnectionProvider>();
         builder.Services.AddHealthChecks().AddCheck<RabbitMqHealthCheck>("rabbitmq", tags: [ReadyTag]);
+
+        // Long-running loops wait out dependency outages and say so in /health/ready (see DependencyGuard).
+        builder.Services.TryAddSingleton(TimeProvider.System);
+        builder.Services.AddValidatedOptions<ResilienceOptions>(ResilienceOptions.Section);
+        builder.Services.AddSingleton<DependencyHealth>();
+        builder.Services.AddSingleton<DependencyGuard>();
+        builder.Services.AddHealthChecks().AddCheck<LoopsHealthCheck>("loops", tags: [ReadyTag]);
         return builder;
     }
 

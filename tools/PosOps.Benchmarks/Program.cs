@@ -4,6 +4,7 @@ using System.Net.Http.Headers;
 using System.Net.Http.Json;
 using System.Text;
 using System.Text.Json;
+using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting.Internal;
 using Microsoft.Extensions.Logging.Abstractions;
 using Microsoft.Extensions.Options;
@@ -79,7 +80,9 @@ try
     Console.WriteLine($"outbox enqueue (SQLite WAL, synchronous=FULL, 500 per transaction, signed): {enqueueRate:0} msg/s");
 
     var connections = new AmqpConnectionProvider(Options.Create(new RabbitMqOptions { Uri = benchUri }), new HostingEnvironment { ApplicationName = "posops-bench" });
-    var publisher = new OutboxPublisher(outbox, connections, storeOptions, NullLogger<OutboxPublisher>.Instance);
+    using var meters = new ServiceCollection().AddMetrics().BuildServiceProvider();
+    var health = new PosOps.ServiceDefaults.Resilience.DependencyHealth(meters.GetRequiredService<System.Diagnostics.Metrics.IMeterFactory>(), TimeProvider.System);
+    var publisher = new OutboxPublisher(outbox, connections, storeOptions, health, Options.Create(new PosOps.ServiceDefaults.Resilience.ResilienceOptions()), NullLogger<OutboxPublisher>.Instance);
     var drain = Stopwatch.StartNew();
     await publisher.StartAsync(default);
     while (await outbox.CountAsync(default) > 0 && drain.Elapsed < TimeSpan.FromMinutes(5))

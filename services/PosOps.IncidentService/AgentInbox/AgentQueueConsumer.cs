@@ -1,4 +1,3 @@
-using System.Diagnostics.Metrics;
 using System.Net.Sockets;
 using System.Threading.Channels;
 using Microsoft.Extensions.Options;
@@ -37,6 +36,7 @@ public sealed partial class AgentQueueConsumer(
     IOptions<AgentInboxOptions> options,
     MessageTrust trust,
     InboxMetrics metrics,
+    DependencyGuard guard,
     ILogger<AgentQueueConsumer> logger) : BackgroundService
 {
     private readonly AgentInboxOptions settings = options.Value;
@@ -61,58 +61,46 @@ public sealed partial class AgentQueueConsumer(
         await Task.WhenAll([retiring, .. Enumerable.Range(0, settings.Partitions).Select(n => KeepTryingAsync(family.Partition(n), ct => ConsumeAsync(family.Partition(n), ct), stoppingToken))]);
     }
 
-    /// <summary>Runs the work until it returns or the service stops; reconnects after a failure.</summary>
+    /// <summary>
+    /// Runs the work until it returns or the service stops. A broker or database outage is waited out
+    /// (the unacknowledged batch goes back to the queue); a bug stops the host.
+    /// </summary>
     private async Task KeepTryingAsync(string queue, Func<CancellationToken, Task> work, CancellationToken stoppingToken)
     {
-        while (!stoppingToken.IsCancellationRequested)
+        try
         {
-            try
-            {
-                await work(stoppingToken);
-                return;
-            }
-            catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
-            {
-                return;
-            }
-            catch (Exception e)
-            {
-                LogConsumerRestart(queue, e.Message, e);
-                try
-                {
-                    await Task.Delay(TimeSpan.FromSeconds(2), stoppingToken);
-                }
-                catch (OperationCanceledException)
-                {
-                    return;
-                }
-            }
+            await guard.RunAsync(LoopName(queue), work, stoppingToken);
+        }
+        catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
+        {
+            // Stopping.
         }
     }
 
-    private async Task RetireAsync(AgentQueueFamily family, CancellationToken stoppingToken)
+    private static string LoopName(string queue) => "agent-inbox " + queue;
+
+    /// <summary>
+    /// Waits for the next delivery. The loop counts as working again once a batch committed or the queue
+    /// stayed idle for a moment: a new subscription alone proves only that the broker is back.
+    /// </summary>
+    private async Task<bool> NextAsync(ChannelReader<Delivery> reader, string queue, bool working, CancellationToken stoppingToken)
     {
-        var found = new List<(string Queue, string Exchange, string Key)>();
-        if (await ExistsAsync(family.Queue, stoppingToken))
+        if (working)
         {
-            found.Add((family.Queue, family.Exchange, "#"));
+            return await reader.WaitToReadAsync(stoppingToken);
         }
 
-        // Partitions were always numbered from 0 up, so the first one missing beyond the count ends the search.
-        for (var n = settings.Partitions; n < AgentTopology.MaxPartitions && await ExistsAsync(family.Partition(n), stoppingToken); n++)
+        using var idle = CancellationTokenSource.CreateLinkedTokenSource(stoppingToken);
+        idle.CancelAfter(DrainIdle);
+        try
         {
-            found.Add((family.Partition(n), family.HashExchange, "1"));
+            return await reader.WaitToReadAsync(idle.Token);
         }
-
-        await Task.WhenAll(found.Select(r => KeepTryingAsync(r.Queue, ct => DrainAsync(r.Queue, r.Exchange, r.Key, ct), stoppingToken)));
-    }
-
-    private async Task<bool> ExistsAsync(string queue, CancellationToken cancellationToken)
-    {
-        // A passive declare of a missing queue closes its channel, so each look gets its own.
-        var connection = await connections.GetAsync(cancellationToken);
-        await using var channel = await connection.CreateChannelAsync(cancellationToken: cancellationToken);
-        return await CountAsync(channel, queue, cancellationToken) is not null;
+        catch (OperationCanceledException) when (!stoppingToken.IsCancellationRequested)
+        {
+            guard.Recovered(LoopName(queue));
+            return await reader.WaitToReadAsync(stoppingToken);
+        }
     }
 
     private async Task<IChannel> OpenChannelAsync(CancellationToken cancellationToken)
@@ -142,104 +130,20 @@ public sealed partial class AgentQueueConsumer(
         LogConsuming(queue);
 
         var batch = new List<Delivery>(settings.BatchSize);
-        while (await inbox.Reader.WaitToReadAsync(stoppingToken))
+        var working = false;
+        while (await NextAsync(inbox.Reader, queue, working, stoppingToken))
         {
             batch.Clear();
             await FillBatchAsync(inbox.Reader, batch, stoppingToken);
             await ProcessAsync(channel, queue, batch, stoppingToken);
-        }
-
-        throw new InvalidOperationException($"channel for {queue} closed");
-    }
-
-    /// <summary>
-    /// Retires a queue that is no longer one of the partitions: unbinds it (new messages go to the
-    /// partitions only), consumes what is left, and deletes it once it is empty and no other replica
-    /// consumes it. Returns at once when there is no such queue.
-    /// </summary>
-    private async Task DrainAsync(string queue, string exchange, string bindingKey, CancellationToken stoppingToken)
-    {
-        await using var channel = await OpenChannelAsync(stoppingToken);
-        if (await CountAsync(channel, queue, stoppingToken) is null)
-        {
-            return;
-        }
-
-        await channel.QueueUnbindAsync(queue, exchange, bindingKey, cancellationToken: stoppingToken);
-        var inbox = await SubscribeAsync(channel, queue, stoppingToken);
-        LogDraining(queue);
-
-        var batch = new List<Delivery>(settings.BatchSize);
-        while (true)
-        {
-            using (var idle = CancellationTokenSource.CreateLinkedTokenSource(stoppingToken))
+            if (!working)
             {
-                idle.CancelAfter(DrainIdle);
-                try
-                {
-                    if (!await inbox.Reader.WaitToReadAsync(idle.Token))
-                    {
-                        throw new InvalidOperationException($"channel for {queue} closed");
-                    }
-
-                    batch.Clear();
-                    await FillBatchAsync(inbox.Reader, batch, stoppingToken);
-                    await ProcessAsync(channel, queue, batch, stoppingToken);
-                    continue;
-                }
-                catch (OperationCanceledException) when (!stoppingToken.IsCancellationRequested)
-                {
-                    // Quiet for a while: see whether anything is left.
-                }
-            }
-
-            var left = await CountAsync(channel, queue, stoppingToken);
-            if (left is null or { Messages: 0 })
-            {
-                break;
+                guard.Recovered(LoopName(queue));
+                working = true;
             }
         }
 
-        // Everything this channel took is acknowledged; a message another replica still holds keeps it as a consumer.
-        if (channel.IsOpen)
-        {
-            await channel.CloseAsync(stoppingToken);
-        }
-
-        // A quorum queue reports a closed consumer gone a moment later, so look a few times. If another
-        // replica still drains it, that one deletes it; an empty, unbound leftover is retried at the next start.
-        await using var check = await OpenChannelAsync(stoppingToken);
-        for (var look = 0; look < 10; look++)
-        {
-            switch (await CountAsync(check, queue, stoppingToken))
-            {
-                case null:
-                    return;
-                case { Messages: 0, Consumers: 0 }:
-                    await check.QueueDeleteAsync(queue, ifUnused: false, ifEmpty: false, cancellationToken: stoppingToken);
-                    LogRetired(queue);
-                    return;
-                case { Messages: > 0 }:
-                    throw new InvalidOperationException($"{queue} has messages again; draining it once more");
-                default:
-                    await Task.Delay(TimeSpan.FromMilliseconds(300), stoppingToken);
-                    break;
-            }
-        }
-    }
-
-    /// <summary>Ready messages and consumers of a queue, or null when it does not exist (which closes the channel).</summary>
-    private static async Task<(uint Messages, uint Consumers)?> CountAsync(IChannel channel, string queue, CancellationToken cancellationToken)
-    {
-        try
-        {
-            var ok = await channel.QueueDeclarePassiveAsync(queue, cancellationToken);
-            return (ok.MessageCount, ok.ConsumerCount);
-        }
-        catch (RabbitMQ.Client.Exceptions.OperationInterruptedException e) when (e.ShutdownReason?.ReplyCode == 404)
-        {
-            return null;
-        }
+        throw new DependencyUnavailableException(DependencyFailure.RabbitMq, $"the channel for {queue} closed");
     }
 
     private static async Task<Channel<Delivery>> SubscribeAsync(IChannel channel, string queue, CancellationToken cancellationToken)
@@ -411,7 +315,7 @@ public sealed partial class AgentQueueConsumer(
     /// batch requeued; only errors that depend on a message's data (PostgreSQL classes 22 and 23, or a
     /// refused decision) may park that one message in the error queue.
     /// </summary>
-    public static bool IsTransient(Exception e) => OptimisticRetry.IsConflict(e) || e switch
+    public static bool IsTransient(Exception e) => OptimisticRetry.IsConflict(e) || DependencyFailure.IsTransient(e) || e switch
     {
         OperationCanceledException or TimeoutException or SocketException or IOException => true,
         PostgresException pg => !(pg.SqlState.StartsWith("22", StringComparison.Ordinal) || pg.SqlState.StartsWith("23", StringComparison.Ordinal)),
@@ -428,32 +332,9 @@ public sealed partial class AgentQueueConsumer(
     [LoggerMessage(Level = LogLevel.Information, Message = "Deleted {Queue}: drained, its traffic goes to the partition queues")]
     private partial void LogRetired(string queue);
 
-    [LoggerMessage(Level = LogLevel.Warning, Message = "Consumer of {Queue} restarts after: {Reason}")]
-    private partial void LogConsumerRestart(string queue, string reason, Exception exception);
-
     [LoggerMessage(Level = LogLevel.Warning, Message = "Rejected message {MessageId} from {Queue} to the error queue: {Reason}")]
     private partial void LogRejected(string queue, string? messageId, string reason);
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "Batch of {Count} from {Queue} failed ({Reason}); retrying one by one")]
     private partial void LogBatchIsolating(string queue, int count, string reason);
-}
-
-/// <summary>Counters for agent ingestion, on the service's meter.</summary>
-public sealed class InboxMetrics
-{
-    public const string MeterName = "PosOps.IncidentService";
-    private readonly Counter<long> handled;
-    private readonly Counter<long> rejected;
-
-    public InboxMetrics(IMeterFactory meterFactory)
-    {
-        ArgumentNullException.ThrowIfNull(meterFactory);
-        var meter = meterFactory.Create(MeterName);
-        handled = meter.CreateCounter<long>("posops.agent_messages.handled", description: "Agent messages committed");
-        rejected = meter.CreateCounter<long>("posops.agent_messages.rejected", description: "Agent messages sent to the error queue");
-    }
-
-    public void Handled(string queue, int count) => handled.Add(count, new KeyValuePair<string, object?>("queue", queue));
-
-    public void Rejected(string queue) => rejected.Add(1, new KeyValuePair<string, object?>("queue", queue));
 }

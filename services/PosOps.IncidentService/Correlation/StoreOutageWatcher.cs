@@ -18,6 +18,7 @@ public sealed partial class StoreOutageWatcher(
     DeviceWriter writer,
     IOptions<CorrelationOptions> options,
     TimeProvider clock,
+    DependencyGuard guard,
     ILogger<StoreOutageWatcher> logger) : BackgroundService
 {
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
@@ -25,14 +26,7 @@ public sealed partial class StoreOutageWatcher(
         using var timer = new PeriodicTimer(TimeSpan.FromSeconds(options.Value.CheckEverySeconds), clock);
         while (await timer.WaitForNextTickAsync(stoppingToken))
         {
-            try
-            {
-                await CheckAsync(stoppingToken);
-            }
-            catch (Exception e) when (e is not OperationCanceledException)
-            {
-                LogFailed(e.Message, e);
-            }
+            await guard.RunAsync("store-outage-watcher", CheckAsync, stoppingToken);
         }
     }
 
@@ -130,7 +124,4 @@ public sealed partial class StoreOutageWatcher(
 
     [LoggerMessage(Level = LogLevel.Information, Message = "Store {StoreId} trades again: {Out} of {Terminals} terminals still out")]
     private partial void LogStoreBack(string storeId, int @out, int terminals);
-
-    [LoggerMessage(Level = LogLevel.Error, Message = "Store correlation round failed: {Reason}")]
-    private partial void LogFailed(string reason, Exception exception);
 }

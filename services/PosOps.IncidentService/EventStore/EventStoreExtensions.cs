@@ -52,6 +52,7 @@ public static class EventStoreExtensions
             .UseLightweightSessions()
             .ApplyAllDatabaseChangesOnStartup()
             .AddAsyncDaemon(DaemonMode.HotCold);
+        builder.Services.AddHostedService<DaemonWatchdog>();
         return builder;
     }
 }

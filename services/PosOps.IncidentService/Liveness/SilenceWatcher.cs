@@ -22,6 +22,8 @@ public sealed partial class SilenceWatcher(
     IOptions<LivenessOptions> options,
     IOptions<CorrelationOptions> correlation,
     TimeProvider clock,
+    DependencyGuard guard,
+    DependencyHealth health,
     ILogger<SilenceWatcher> logger) : BackgroundService
 {
     private DateTimeOffset? ingestionSilentSince;
@@ -32,38 +34,46 @@ public sealed partial class SilenceWatcher(
         using var timer = new PeriodicTimer(TimeSpan.FromSeconds(options.Value.CheckEverySeconds), clock);
         while (await timer.WaitForNextTickAsync(stoppingToken))
         {
+            await guard.RunAsync("silence-watcher", RoundAsync, stoppingToken);
+        }
+    }
+
+    private async Task RoundAsync(CancellationToken stoppingToken)
+    {
+        // While this service cannot store what it hears (its database is away), heartbeats wait in the broker:
+        // old last-seen times are our outage, not the devices'. Judge again one threshold after it is back.
+        if (health.Outages.Any(o => o.Dependency == DependencyFailure.Postgres))
+        {
+            ingestionSilentSince = null;
+            quietUntil = clock.GetUtcNow() + options.Value.SilentAfter;
+            return;
+        }
+
+        var pulse = await PulseAsync(stoppingToken);
+        var alive = IngestionAlive(pulse);
+        var platformCause = PlatformCause(pulse, alive);
+        await KeepPlatformIncidentAsync(platformCause, stoppingToken);
+        if (!alive || platformCause is not null)
+        {
+            return;
+        }
+
+        foreach (var (deviceId, storeId, lastSeen) in await ClaimAsync(stoppingToken))
+        {
             try
             {
-                var pulse = await PulseAsync(stoppingToken);
-                var alive = IngestionAlive(pulse);
-                var platformCause = PlatformCause(pulse, alive);
-                await KeepPlatformIncidentAsync(platformCause, stoppingToken);
-                if (!alive || platformCause is not null)
-                {
-                    continue;
-                }
-
-                foreach (var (deviceId, storeId, lastSeen) in await ClaimAsync(stoppingToken))
-                {
-                    try
-                    {
-                        await OpenSilenceAsync(deviceId, storeId, lastSeen, stoppingToken);
-                    }
-                    catch (Exception e)
-                    {
-                        // Give the claim back so a later round (or another instance) tries again.
-                        await ReleaseAsync(deviceId, CancellationToken.None);
-                        if (e is OperationCanceledException)
-                        {
-                            throw;
-                        }
-
-                        LogFailed(e.Message, e);
-                    }
-                }
+                await OpenSilenceAsync(deviceId, storeId, lastSeen, stoppingToken);
             }
-            catch (Exception e) when (e is not OperationCanceledException)
+            catch (Exception e)
             {
+                // Give the claim back so a later round (or another instance) tries again; a dependency
+                // failure ends the round (the guard waits it out), one device's bad decision does not.
+                await ReleaseAsync(deviceId, CancellationToken.None);
+                if (e is OperationCanceledException || DependencyFailure.IsTransient(e))
+                {
+                    throw;
+                }
+
                 LogFailed(e.Message, e);
             }
         }

@@ -16,7 +16,7 @@ namespace PosOps.IncidentService.Observability;
 /// Sampled in the background every <see cref="Every"/> so a scrape never waits on the database or broker.
 /// (Heartbeats and faults handled, and messages rejected to the error queue, are counters in AgentInbox.)
 /// </summary>
-public sealed partial class IncidentServiceGauges : BackgroundService
+public sealed class IncidentServiceGauges : BackgroundService
 {
     public static readonly TimeSpan Every = TimeSpan.FromSeconds(10);
 
@@ -30,7 +30,7 @@ public sealed partial class IncidentServiceGauges : BackgroundService
     private readonly NpgsqlDataSource dataSource;
     private readonly AmqpConnectionProvider connections;
     private readonly TimeProvider clock;
-    private readonly ILogger<IncidentServiceGauges> logger;
+    private readonly DependencyGuard guard;
     private readonly ConcurrentDictionary<string, long> incidents = new();
     private readonly ConcurrentDictionary<string, long> queues = new();
     private readonly int partitions;
@@ -38,7 +38,7 @@ public sealed partial class IncidentServiceGauges : BackgroundService
 
     public IncidentServiceGauges(
         IMeterFactory meterFactory, IDocumentStore store, NpgsqlDataSource dataSource, AmqpConnectionProvider connections, IOptions<AgentInboxOptions> inbox,
-        TimeProvider clock, ILogger<IncidentServiceGauges> logger)
+        TimeProvider clock, DependencyGuard guard)
     {
         ArgumentNullException.ThrowIfNull(inbox);
         partitions = inbox.Value.Partitions;
@@ -47,7 +47,7 @@ public sealed partial class IncidentServiceGauges : BackgroundService
         this.dataSource = dataSource;
         this.connections = connections;
         this.clock = clock;
-        this.logger = logger;
+        this.guard = guard;
         var meter = meterFactory.Create(InboxMetrics.MeterName);
         meter.CreateObservableGauge("posops.incidents", () => incidents.Select(p => new Measurement<long>(p.Value, new KeyValuePair<string, object?>("state", p.Key))),
             description: "Incidents by state (closed ones not counted)");
@@ -62,14 +62,8 @@ public sealed partial class IncidentServiceGauges : BackgroundService
         using var timer = new PeriodicTimer(Every, clock);
         do
         {
-            try
-            {
-                await SampleAsync(stoppingToken);
-            }
-            catch (Exception e) when (e is NpgsqlException or IOException or RabbitMQ.Client.Exceptions.RabbitMQClientException or TimeoutException or InvalidOperationException)
-            {
-                LogSampleFailed(e.Message);
-            }
+            // Marten wraps a lost connection in MartenCommandException: the guard looks inside, waits the outage out.
+            await guard.RunAsync("gauges", SampleAsync, stoppingToken);
         }
         while (await timer.WaitForNextTickAsync(stoppingToken));
     }
@@ -101,13 +95,18 @@ public sealed partial class IncidentServiceGauges : BackgroundService
             {
                 // A passive declare of a missing queue closes the channel: one channel per queue.
                 await using var channel = await connection.CreateChannelAsync(cancellationToken: cancellationToken);
-                waiting += (await channel.QueueDeclarePassiveAsync(queue, cancellationToken)).MessageCount;
+                try
+                {
+                    waiting += (await channel.QueueDeclarePassiveAsync(queue, cancellationToken)).MessageCount;
+                }
+                catch (RabbitMQ.Client.Exceptions.OperationInterruptedException e) when (e.ShutdownReason?.ReplyCode == 404)
+                {
+                    // Not declared yet (its consumer is still starting): nothing waits in it.
+                }
             }
 
             queues[label] = waiting;
         }
     }
 
-    [LoggerMessage(Level = LogLevel.Warning, Message = "Could not sample the IncidentService gauges: {Reason}")]
-    private partial void LogSampleFailed(string reason);
 }

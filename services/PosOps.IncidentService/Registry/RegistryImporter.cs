@@ -14,7 +14,7 @@ namespace PosOps.IncidentService.Registry;
 /// place or replaced.
 /// </summary>
 public sealed partial class RegistryImporter(
-    IDocumentStore store, RegistryChanges changes, IOptions<RegistryOptions> options, TimeProvider clock, ILogger<RegistryImporter> logger) : BackgroundService
+    IDocumentStore store, RegistryChanges changes, DependencyGuard guard, IOptions<RegistryOptions> options, TimeProvider clock, ILogger<RegistryImporter> logger) : BackgroundService
 {
     private string? lastHash;
 
@@ -42,7 +42,8 @@ public sealed partial class RegistryImporter(
             await watched.WaitAsync(TimeSpan.FromSeconds(options.Value.CheckSeconds), stoppingToken);
             try
             {
-                await ImportIfChangedAsync(stoppingToken);
+                // A database outage is waited out (the file is read again when it is back).
+                await guard.RunAsync("registry-import", ImportIfChangedAsync, stoppingToken);
             }
             catch (Exception e) when (e is IOException or InvalidOperationException)
             {

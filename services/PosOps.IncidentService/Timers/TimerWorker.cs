@@ -18,6 +18,7 @@ public sealed partial class TimerWorker(
     IOptions<FollowUpOptions> options,
     IOptions<LivenessOptions> livenessOptions,
     TimeProvider clock,
+    DependencyGuard guard,
     ILogger<TimerWorker> logger) : BackgroundService
 {
     private static readonly TimeSpan ClaimFor = TimeSpan.FromSeconds(60);
@@ -27,23 +28,22 @@ public sealed partial class TimerWorker(
         using var timer = new PeriodicTimer(TimeSpan.FromSeconds(options.Value.PollSeconds), clock);
         while (await timer.WaitForNextTickAsync(stoppingToken))
         {
+            await guard.RunAsync("timers", RoundAsync, stoppingToken);
+        }
+    }
+
+    private async Task RoundAsync(CancellationToken stoppingToken)
+    {
+        foreach (var due in await DurableTimers.ClaimDueAsync(dataSource, 50, ClaimFor, stoppingToken))
+        {
             try
             {
-                foreach (var due in await DurableTimers.ClaimDueAsync(dataSource, 50, ClaimFor, stoppingToken))
-                {
-                    try
-                    {
-                        await FireAsync(due, stoppingToken);
-                    }
-                    catch (Exception e) when (e is not OperationCanceledException)
-                    {
-                        // Its claim expires and it fires again; the others in this round go on.
-                        LogFailed(e.Message, e);
-                    }
-                }
+                await FireAsync(due, stoppingToken);
             }
-            catch (Exception e) when (e is not OperationCanceledException)
+            catch (Exception e) when (!DependencyFailure.IsTransient(e) && e is not OperationCanceledException)
             {
+                // One timer whose decision throws must not hold up the others: its claim expires and it fires
+                // again. A dependency failure ends the round instead, and the guard waits it out.
                 LogFailed(e.Message, e);
             }
         }
@@ -160,6 +160,6 @@ public sealed partial class TimerWorker(
     [LoggerMessage(Level = LogLevel.Information, Message = "Follow-up of incident {IncidentId} postponed: {Reason}")]
     private partial void LogPostponed(Guid incidentId, string reason);
 
-    [LoggerMessage(Level = LogLevel.Error, Message = "Timer round failed: {Reason}")]
+    [LoggerMessage(Level = LogLevel.Error, Message = "A timer failed (it fires again when its claim expires): {Reason}")]
     private partial void LogFailed(string reason, Exception exception);
 }

@@ -150,7 +150,9 @@ public sealed record Alert(
     {
         ArgumentNullException.ThrowIfNull(e);
         return new(e.EventId, "platform.outage.detected", e.IncidentId, "*", "*", "platform", "PLATFORM_OUTAGE", Contracts.Incidents.Severity.Blocking,
-            $"[Blocking] PosOps platform: {e.SilentDevices.ToString(CultureInfo.InvariantCulture)} of {e.FleetSize.ToString(CultureInfo.InvariantCulture)} terminals silent ({e.Cause}): ingestion problem, not the stores",
+            e.Cause.StartsWith("event-parked", StringComparison.Ordinal)
+                ? $"[Blocking] PosOps platform: an integration event cannot be published and was parked ({e.Cause})"
+                : $"[Blocking] PosOps platform: {e.SilentDevices.ToString(CultureInfo.InvariantCulture)} of {e.FleetSize.ToString(CultureInfo.InvariantCulture)} terminals silent ({e.Cause}): ingestion problem, not the stores",
             e.OccurredAt, e.RecordedAt)
         { Detail = e.Cause };
     }

@@ -1,17 +1,34 @@
+using PosOps.NotificationService.Delivery;
 using MassTransit;
 using PosOps.Contracts;
 using PosOps.Contracts.Incidents;
 
 namespace PosOps.NotificationService;
 
-/// <summary>One thin consumer per integration event: hand the message to the intake, then acknowledge.</summary>
-public sealed class AlertConsumer<TEvent>(AlertIntake intake) : IConsumer<TEvent>
+/// <summary>
+/// One thin consumer per integration event: hand the message to the intake, then acknowledge. While the
+/// database (or anything the intake needs) is away the message waits here, unacknowledged, retried with
+/// capped backoff (Resilience:*) for as long as the outage lasts: an alert is never dead-lettered for that.
+/// Only a message that can never succeed goes to the _error queue (MassTransit puts the reason in its
+/// MT-Fault-* headers), counted in posops_notifications_errored.
+/// </summary>
+public sealed class AlertConsumer<TEvent>(AlertIntake intake, DependencyGuard guard, DeliveryMetrics metrics) : IConsumer<TEvent>
     where TEvent : class
 {
-    public Task Consume(ConsumeContext<TEvent> context)
+    public const string Loop = "alert intake";
+
+    public async Task Consume(ConsumeContext<TEvent> context)
     {
         ArgumentNullException.ThrowIfNull(context);
-        return intake.TakeAsync(context.Message, context.GetRetryAttempt(), context.Headers.Get<long>(WireNames.EventSequenceHeader), context.CancellationToken);
+        try
+        {
+            await guard.RunAsync(Loop, ct => intake.TakeAsync(context.Message, context.GetRetryAttempt(), context.Headers.Get<long>(WireNames.EventSequenceHeader), ct), context.CancellationToken);
+        }
+        catch (Exception e) when (e is not IncidentNotYetKnownException and not OperationCanceledException)
+        {
+            metrics.Errored(typeof(TEvent).Name, e);
+            throw;
+        }
     }
 }
 
@@ -47,7 +64,7 @@ public static class AlertQueues
     }
 }
 
-/// <summary>Readable queue names, quorum queues, and retries with backoff for a briefly unavailable database.</summary>
+/// <summary>Readable queue names, quorum queues, and retries for a transition that arrived before its opening.</summary>
 public sealed class AlertConsumerDefinition<TEvent> : ConsumerDefinition<AlertConsumer<TEvent>>
     where TEvent : class
 {
@@ -65,6 +82,12 @@ public sealed class AlertConsumerDefinition<TEvent> : ConsumerDefinition<AlertCo
             rabbit.SetQuorumQueue();
         }
 
-        endpointConfigurator.UseMessageRetry(r => r.Exponential(8, TimeSpan.FromMilliseconds(200), TimeSpan.FromSeconds(30), TimeSpan.FromMilliseconds(500)));
+        // Only a transition that overtook its incident's opening is retried here (a few times); dependency
+        // outages are waited out inside the consumer, and anything else can never succeed.
+        endpointConfigurator.UseMessageRetry(r =>
+        {
+            r.Handle<IncidentNotYetKnownException>();
+            r.Exponential(8, TimeSpan.FromMilliseconds(200), TimeSpan.FromSeconds(30), TimeSpan.FromMilliseconds(500));
+        });
     }
 }

@@ -10,6 +10,7 @@ public sealed class DeliveryMetrics
 
     private readonly Counter<long> attempts;
     private readonly Histogram<double> latency;
+    private readonly Counter<long> errored;
 
     public DeliveryMetrics(IMeterFactory meters)
     {
@@ -17,6 +18,14 @@ public sealed class DeliveryMetrics
         var meter = meters.Create(MeterName);
         attempts = meter.CreateCounter<long>("posops.notifications.attempts", description: "Delivery attempts by channel and outcome");
         latency = meter.CreateHistogram<double>("posops.notifications.attempt.duration", "ms", "Time a receiver took to answer");
+        errored = meter.CreateCounter<long>("posops.notifications.errored", description: "Integration events moved to an _error queue because they can never succeed");
+    }
+
+    /// <summary>An event that can never become an alert (not a dependency being away) goes to its _error queue.</summary>
+    public void Errored(string eventType, Exception reason)
+    {
+        ArgumentNullException.ThrowIfNull(reason);
+        errored.Add(1, new TagList { { "event", eventType }, { "reason", reason.GetType().Name } });
     }
 
     public void Attempted(string channel, DeliveryAttempt attempt)

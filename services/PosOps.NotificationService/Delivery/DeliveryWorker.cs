@@ -26,6 +26,7 @@ public sealed partial class DeliveryWorker(
     IOptions<DeliveryOptions> options,
     IOptions<AlertAckTokenOptions> ackOptions,
     TimeProvider clock,
+    DependencyGuard guard,
     ILogger<DeliveryWorker> logger) : BackgroundService
 {
     private readonly Dictionary<string, IAlertChannel> byType = channels.ToDictionary(c => c.Type);
@@ -47,35 +48,30 @@ public sealed partial class DeliveryWorker(
                     inFlight.TryRemove(done.Key, out _);
                 }
 
-                try
+                // A database outage is waited out (and shown in /health/ready); a bug stops the host.
+                claimed = await guard.RunAsync("delivery worker", async ct =>
                 {
+                    var taken = 0;
+
                     // Every finished delivery wakes the loop; the storm query need not run that often.
                     if (clock.GetUtcNow() >= nextStormCheck)
                     {
-                        await DigestRipeStormsAsync(stoppingToken);
+                        await DigestRipeStormsAsync(ct);
                         nextStormCheck = clock.GetUtcNow() + poll;
                     }
 
                     var free = settings.Concurrency - inFlight.Count;
                     if (free > 0)
                     {
-                        foreach (var due in await log.ClaimDueAsync(free, TimeSpan.FromSeconds(settings.LeaseSeconds), TimeSpan.FromMilliseconds(settings.OrderGraceMilliseconds), stoppingToken))
+                        foreach (var due in await log.ClaimDueAsync(free, TimeSpan.FromSeconds(settings.LeaseSeconds), TimeSpan.FromMilliseconds(settings.OrderGraceMilliseconds), ct))
                         {
-                            claimed++;
-                            inFlight[due.AlertKey] = Task.Run(() => DeliverAsync(due, stoppingToken), CancellationToken.None);
+                            taken++;
+                            inFlight[due.AlertKey] = Task.Run(() => DeliverAsync(due, ct), CancellationToken.None);
                         }
                     }
-                }
-                catch (Exception e) when (e is Npgsql.NpgsqlException or TimeoutException)
-                {
-                    LogLogUnavailable(e.Message);
-                }
-                catch (Exception e) when (e is not OperationCanceledException)
-                {
-                    // Whatever went wrong this round, the worker lives on: later rounds deliver the rest.
-                    LogRoundFailed(e.Message, e);
-                    await Task.Delay(poll, stoppingToken);
-                }
+
+                    return taken;
+                }, stoppingToken);
 
                 if (claimed == 0 || inFlight.Count >= settings.Concurrency)
                 {
@@ -91,8 +87,6 @@ public sealed partial class DeliveryWorker(
         await Task.WhenAll(inFlight.Values);
     }
 
-    [LoggerMessage(Level = LogLevel.Error, Message = "Delivery round failed: {Reason}")]
-    private partial void LogRoundFailed(string reason, Exception exception);
 
     private async Task DeliverAsync(DueDelivery due, CancellationToken stoppingToken)
     {
@@ -205,9 +199,6 @@ public sealed partial class DeliveryWorker(
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "Storm on route {Route}: held alerts sent as {Digests} digest(s)")]
     private partial void LogDigest(string route, int digests);
-
-    [LoggerMessage(Level = LogLevel.Warning, Message = "Delivery log unavailable ({Error}); trying again")]
-    private partial void LogLogUnavailable(string error);
 
     [LoggerMessage(Level = LogLevel.Error, Message = "Delivery round for {AlertKey} failed; its lease will lapse and it is taken again")]
     private partial void LogRoundFailed(Exception error, string alertKey);

@@ -15,15 +15,19 @@ public sealed partial class OutboxPublisher(
     AgentOutbox outbox,
     AmqpConnectionProvider connections,
     IOptions<AgentStoreOptions> options,
+    DependencyHealth health,
+    IOptions<ResilienceOptions> resilience,
     ILogger<OutboxPublisher> logger) : BackgroundService
 {
     private const int Lanes = 4;
+    private const string Loop = "outbox publisher";
     private readonly IChannel?[] channels = new IChannel?[Lanes];
     private bool failing;
 
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
         var backoff = TimeSpan.Zero;
+        var attempt = 0;
         while (!stoppingToken.IsCancellationRequested)
         {
             try
@@ -54,6 +58,8 @@ public sealed partial class OutboxPublisher(
                     }
 
                     failing = false;
+                    health.Up(Loop);
+                    attempt = 0;
                     backoff = TimeSpan.Zero;
                 }
                 else
@@ -64,18 +70,23 @@ public sealed partial class OutboxPublisher(
                     }
 
                     failing = true;
-                    backoff = TimeSpan.FromMilliseconds(Math.Clamp(backoff.TotalMilliseconds * 2, 250, 5000));
+
+                    // Whatever the broker answered (away, unroutable, nacked), the message stays stored and is retried.
+                    health.Down(Loop, DependencyFailure.Of(error) ?? DependencyFailure.RabbitMq, error.Message);
+                    backoff = resilience.Value.Backoff(attempt++);
                 }
             }
             catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
             {
                 return;
             }
-            catch (Exception e)
+            catch (Exception e) when (DependencyFailure.Of(e) is { } dependency)
             {
+                // Anything else (the local outbox file failing, a bug) stops the agent loudly.
                 LogPublishFailing(e.Message);
                 failing = true;
-                backoff = TimeSpan.FromSeconds(2);
+                health.Down(Loop, dependency, e.Message);
+                backoff = resilience.Value.Backoff(attempt++);
             }
         }
     }

@@ -23,8 +23,11 @@ public sealed partial class CommandListener(
     AgentOutbox outbox,
     AmqpConnectionProvider connections,
     TimeProvider clock,
+    DependencyGuard guard,
     ILogger<CommandListener> logger) : BackgroundService
 {
+    private const string Loop = "command listener";
+
     public string QueueName => $"posops.agent.{AgentId}.commands";
 
     private string AgentId => fleet.Terminals.Count == 1 ? fleet.Terminals[0].DeviceId : $"{Environment.MachineName.ToLowerInvariant()}-{fleet.Terminals[0].DeviceId}-x{fleet.Terminals.Count}";
@@ -56,21 +59,14 @@ public sealed partial class CommandListener(
             return;
         }
 
-        while (!stoppingToken.IsCancellationRequested)
+        try
         {
-            try
-            {
-                await ListenAsync(stoppingToken);
-            }
-            catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
-            {
-                return;
-            }
-            catch (Exception e)
-            {
-                LogListenerRestart(e.Message);
-                await Task.Delay(TimeSpan.FromSeconds(2), stoppingToken);
-            }
+            // The broker going away is waited out (backoff, /health/ready); a bug stops the agent.
+            await guard.RunAsync(Loop, ListenAsync, stoppingToken);
+        }
+        catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
+        {
+            // Stopping.
         }
     }
 
@@ -104,7 +100,9 @@ public sealed partial class CommandListener(
         };
         await channel.BasicConsumeAsync(QueueName, autoAck: false, consumer, stoppingToken);
         LogListening(QueueName, fleet.Terminals.Count);
+        guard.Recovered(Loop);
         await closed.Task.WaitAsync(stoppingToken);
+        throw new DependencyUnavailableException(DependencyFailure.RabbitMq, $"the channel for {QueueName} closed");
     }
 
     private async Task DeclareAsync(IChannel channel, CancellationToken cancellationToken)
