@@ -6,6 +6,7 @@ using NpgsqlTypes;
 using PosOps.Contracts;
 using PosOps.Contracts.Agent;
 using PosOps.IncidentService.AgentInbox;
+using PosOps.IncidentService.Fleet;
 using PosOps.IncidentService.Incidents;
 using PosOps.IncidentService.Observability;
 
@@ -14,9 +15,9 @@ namespace PosOps.IncidentService.Liveness;
 /// <summary>
 /// Heartbeats are not events (design principle 1): a batch becomes one upsert of the latest health per
 /// device, and a row only moves forward in sequence, so a late or repeated heartbeat changes nothing.
-/// The device stream hears of a heartbeat only when it ends a silence, or when its fault picture
-/// differs from the incidents and has stayed the same for two heartbeats (level-triggered
-/// reconciliation, principle 2).
+/// The device stream hears of a heartbeat only when it ends a silence, or when two current heartbeats
+/// agree on a fault picture that differs from the open incidents, whatever was reconciled before
+/// (level-triggered reconciliation, principle 2).
 /// </summary>
 public sealed class HeartbeatBatchHandler(
     NpgsqlDataSource dataSource, IDocumentStore store, IncidentReactions reactions, IOptions<LivenessOptions> liveness, TimeProvider clock,
@@ -65,6 +66,7 @@ public sealed class HeartbeatBatchHandler(
         var previous = await PreviousAsync([.. latest.Select(h => h.DeviceId)], cancellationToken);
         var marks = new Dictionary<string, bool>(StringComparer.Ordinal);
         var work = new List<(Heartbeat Beat, DateTimeOffset? SilentSince, bool Reconcile)>();
+        var agreeing = new List<(Heartbeat Beat, DateTimeOffset? SilentSince)>();
         var fresh = TimeSpan.FromSeconds(2 * liveness.Value.HeartbeatIntervalSeconds);
         foreach (var beat in latest)
         {
@@ -85,11 +87,30 @@ public sealed class HeartbeatBatchHandler(
             // Two pictures that arrive in one burst (an agent draining its outbox after an outage) do not
             // count as agreeing: its fault edges, on their own queue, may still be on the way.
             var spaced = now - before.LastSeenAt >= TimeSpan.FromSeconds(liveness.Value.HeartbeatIntervalSeconds / 4);
-            var settled = !changed && !before.Reconciled && spaced && now - beat.OccurredAt <= fresh && now - before.LastSeenAt <= fresh;
-            marks[beat.DeviceId] = settled || (!changed && before.Reconciled);
-            if (settled || before.SilentSince is not null)
+            var agree = HeartbeatAgreement.Agree(changed, spaced, now - beat.OccurredAt <= fresh && now - before.LastSeenAt <= fresh);
+            marks[beat.DeviceId] = agree || (!changed && before.Reconciled);
+            if (agree && before.Reconciled)
             {
-                work.Add((beat, before.SilentSince, settled));
+                // Reconciled before, but an edge may have changed the incidents since (a clear that never came).
+                agreeing.Add((beat, before.SilentSince));
+            }
+            else if (agree || before.SilentSince is not null)
+            {
+                work.Add((beat, before.SilentSince, agree));
+            }
+        }
+
+        if (agreeing.Count > 0)
+        {
+            await using var query = store.QuerySession();
+            var open = (await query.LoadManyAsync<DeviceStatus>(cancellationToken, [.. agreeing.Select(a => a.Beat.DeviceId)])).ToDictionary(d => d.Id, StringComparer.Ordinal);
+            foreach (var (beat, silentSince) in agreeing)
+            {
+                var differs = HeartbeatAgreement.Differs(Faults(beat).Select(f => f.Code), open.GetValueOrDefault(beat.DeviceId)?.OpenFaults.Select(f => f.FaultCode) ?? []);
+                if (differs || silentSince is not null)
+                {
+                    work.Add((beat, silentSince, differs));
+                }
             }
         }
 

@@ -153,6 +153,32 @@ public partial class DeviceDeciderTests
     }
 
     [Fact]
+    public void GivenAFaultWhoseClearWasLost_WhenAgreedHeartbeatsNoLongerShowIt_ThenItResolvesFromTheHeartbeat()
+    {
+        // The edge arrived, its clear never did; the heartbeats were reconciled before the edge and are unchanged since.
+        var history = History(new ReconcileHealth(Guid.CreateVersion7(), DeviceId, StoreId, 1, [], T0, T0), PaperOut(2, Incident));
+
+        var events = When(Given(history), new ReconcileHealth(Guid.CreateVersion7(), DeviceId, StoreId, 5, [], T0.AddSeconds(30), T0.AddSeconds(31)));
+
+        Assert.Equal(FaultSource.Heartbeat, Assert.IsType<FaultCleared>(events[0]).Source);
+        Assert.Equal(Incident, Assert.IsType<IncidentResolved>(events[1]).IncidentId);
+    }
+
+    [Fact]
+    public void GivenAnAgentRestartedWithAFreshFaultSet_WhenItsHeartbeatsAgree_ThenTheOldFaultsResolveAndTheNewOneOpens()
+    {
+        // Its outbox delivered PAPER_OUT after the restart; the restarted agent has WIFI_DOWN only.
+        var history = History(PaperOut(1, Incident));
+        var wifi = Guid.CreateVersion7();
+
+        var events = When(Given(history), new ReconcileHealth(Guid.CreateVersion7(), DeviceId, StoreId, 60,
+            [new ReportedFault("network", "WIFI_DOWN", PosOps.Contracts.Incidents.Severity.Blocking, wifi)], T0.AddMinutes(3), T0.AddMinutes(3)));
+
+        Assert.Equal(Incident, Assert.Single(events.OfType<IncidentResolved>()).IncidentId);
+        Assert.Equal(wifi, Assert.Single(events.OfType<IncidentOpened>()).IncidentId);
+    }
+
+    [Fact]
     public void GivenASilentDevice_WhenItComesBack_ThenTheGapIsRecordedAndTheSilenceResolves()
     {
         var history = History(new RecordSilence(DeviceId, StoreId, T0, Incident, T0.AddSeconds(47)));

@@ -142,4 +142,23 @@ public class DeviceLifecycleProperties
 
         Assert.Equal(Summary(live), Summary(DeviceDecider.Rebuild(DeviceId, events)));
     });
+
+    /// <summary>
+    /// Level-triggered reconciliation is complete: after any history (with clears lost on the way, or the
+    /// agent restarted with a fresh fault set), one agreed heartbeat leaves exactly its faults in play.
+    /// </summary>
+    [Fact]
+    public void AnAgreedHeartbeatLeavesExactlyItsFaultsInPlay() => Gen.Select(Scripts, Gen.Int[0, 3], Gen.Bool).Sample((script, picture, loseClears) =>
+    {
+        var played = loseClears ? [.. script.Where(op => op / 2 != 1)] : script; // a lost clear never arrives
+        var (_, live) = Play(played);
+        var reported = Faults.Where((_, i) => (picture & (1 << i)) != 0).ToList();
+        var now = T0.AddDays(1);
+        var beat = new ReconcileHealth(Guid.NewGuid(), DeviceId, StoreId, 10_000, [.. reported.Select(f => new ReportedFault(f.Component, f.Code, Severity.Degraded, Guid.NewGuid()))], now, now);
+
+        var after = DeviceDecider.Decide(beat, live).Aggregate(live, DeviceDecider.Evolve);
+
+        var inPlay = after.ActiveIncidents.Values.Where(i => i.Status != IncidentStatus.Resolved && i.FaultCode != DeviceDecider.Silent).Select(i => i.FaultCode).Order(StringComparer.Ordinal);
+        Assert.Equal(reported.Select(f => f.Code).Order(StringComparer.Ordinal), inPlay);
+    });
 }
