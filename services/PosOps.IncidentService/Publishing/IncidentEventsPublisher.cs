@@ -24,12 +24,19 @@ public sealed partial class IncidentEventsPublisher : SubscriptionBase
 {
     private readonly IBus bus;
     private readonly AgentCommandPublisher commands;
+    private readonly DependencyGuard guard;
+    private readonly ParkedEvents parked;
+    private readonly TimeProvider clock;
     private readonly ILogger<IncidentEventsPublisher> logger;
+    private IDocumentOperations? operations;
 
-    public IncidentEventsPublisher(IBus bus, AgentCommandPublisher commands, ILogger<IncidentEventsPublisher> logger)
+    public IncidentEventsPublisher(IBus bus, AgentCommandPublisher commands, DependencyGuard guard, ParkedEvents parked, TimeProvider clock, ILogger<IncidentEventsPublisher> logger)
     {
         this.bus = bus;
         this.commands = commands;
+        this.guard = guard;
+        this.parked = parked;
+        this.clock = clock;
         this.logger = logger;
         Name = "IncidentEventsPublisher";
     }
@@ -39,6 +46,7 @@ public sealed partial class IncidentEventsPublisher : SubscriptionBase
     {
         ArgumentNullException.ThrowIfNull(page);
         ArgumentNullException.ThrowIfNull(operations);
+        this.operations = operations; // parked events are stored with this page's progress
         var facts = new Dictionary<Guid, IncidentView?>();
         async Task<IncidentView?> ViewAsync(Guid incidentId)
         {
@@ -153,42 +161,47 @@ public sealed partial class IncidentEventsPublisher : SubscriptionBase
         return NullChangeListener.Instance;
     }
 
-    // An exception escaping a subscription pauses it until restart, so a broker outage is waited out
-    // here, in order, at this event: nothing is skipped and nothing later overtakes it.
+    // An exception escaping a subscription pauses it, so a broker outage is waited out here, in order, at
+    // this event: nothing is skipped and nothing later overtakes it. An event that can never be published
+    // (a permanent failure) is parked with its reason and a platform alert, and the events after it flow on.
     private async Task PublishAsync<T>(T message, IEvent stored, CancellationToken cancellationToken, string? openedInTrace = null)
         where T : class
     {
         using var span = EventTracing.StartPublish(stored, typeof(T).Name, openedInTrace);
-        for (var attempt = 1; ; attempt++)
+        try
         {
-            try
-            {
-                if (message is AgentCommand command)
-                {
-                    await commands.PublishAsync(command, cancellationToken);
-                }
-                else
-                {
-                    await bus.Publish(message, ctx =>
-                    {
-                        ctx.MessageId = stored.Id;
-                        ctx.Headers.Set(WireNames.EventSequenceHeader, stored.Sequence);
-                    }, cancellationToken);
-                }
-
-                return;
-            }
-            catch (Exception e) when (e is not OperationCanceledException || !cancellationToken.IsCancellationRequested)
-            {
-                var delay = TimeSpan.FromMilliseconds(Math.Min(30_000, 200 * Math.Pow(2, Math.Min(attempt, 8))));
-                LogPublishRetry(typeof(T).Name, stored.Sequence, attempt, delay.TotalSeconds, e.Message);
-                await Task.Delay(delay, cancellationToken);
-            }
+            await guard.RunAsync(Loop, ct => SendAsync(message, stored.Id, stored.Sequence, ct), cancellationToken);
+        }
+        catch (Exception e) when (!cancellationToken.IsCancellationRequested)
+        {
+            var entry = parked.Record(stored, typeof(T).Name, e, clock.GetUtcNow());
+            operations!.Store(entry);
+            LogParked(typeof(T).Name, stored.Sequence, entry.Reason, e);
+            var alert = ParkedEvents.Alert(entry);
+            await guard.RunAsync(Loop, ct => SendAsync(alert, alert.EventId, stored.Sequence, ct), cancellationToken);
         }
     }
 
-    [LoggerMessage(Level = LogLevel.Warning, Message = "Publishing {Kind} (event sequence {Sequence}) failed on attempt {Attempt}; retrying in {DelaySeconds} s: {Reason}")]
-    private partial void LogPublishRetry(string kind, long sequence, int attempt, double delaySeconds, string reason);
+    private const string Loop = "after-commit publisher";
+
+    private async Task SendAsync<T>(T message, Guid messageId, long sequence, CancellationToken cancellationToken)
+        where T : class
+    {
+        if (message is AgentCommand command)
+        {
+            await commands.PublishAsync(command, cancellationToken);
+            return;
+        }
+
+        await bus.Publish(message, ctx =>
+        {
+            ctx.MessageId = messageId;
+            ctx.Headers.Set(WireNames.EventSequenceHeader, sequence);
+        }, cancellationToken);
+    }
+
+    [LoggerMessage(Level = LogLevel.Error, Message = "Parked {Kind} (event sequence {Sequence}): it cannot be published ({Reason}); the events after it go on")]
+    private partial void LogParked(string kind, long sequence, string reason, Exception exception);
 
     [LoggerMessage(Level = LogLevel.Information, Message = "Published {Kind} for incident {IncidentId} on device {DeviceId}")]
     private partial void LogPublished(string kind, Guid incidentId, string deviceId);

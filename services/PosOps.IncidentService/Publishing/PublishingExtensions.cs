@@ -15,9 +15,12 @@ public static class PublishingExtensions
         ArgumentNullException.ThrowIfNull(builder);
         builder.AddPosOpsBus();
         builder.Services.AddSingleton<AgentCommandPublisher>();
+        builder.Services.AddSingleton<ParkedEvents>();
+        builder.Services.ConfigureMarten(options => options.Schema.For<ParkedEvent>());
         builder.Services.ConfigureMarten((services, options) =>
             options.Projections.Subscribe(
-                new IncidentEventsPublisher(services.GetRequiredService<IBus>(), services.GetRequiredService<AgentCommandPublisher>(), services.GetRequiredService<ILogger<IncidentEventsPublisher>>()),
+                new IncidentEventsPublisher(services.GetRequiredService<IBus>(), services.GetRequiredService<AgentCommandPublisher>(), services.GetRequiredService<DependencyGuard>(),
+                    services.GetRequiredService<ParkedEvents>(), services.GetRequiredService<TimeProvider>(), services.GetRequiredService<ILogger<IncidentEventsPublisher>>()),
                 subscription =>
                 {
                     subscription.IncludeType<IncidentOpened>();

@@ -15,6 +15,13 @@ public sealed class AgentCommandPublisher(AmqpConnectionProvider connections) : 
     public async Task PublishAsync(AgentCommand command, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(command);
+
+        // AMQP caps a routing key at 255 bytes: such a command can never be sent (the publisher parks it).
+        if (System.Text.Encoding.UTF8.GetByteCount(command.DeviceId) > 255)
+        {
+            throw new ArgumentException($"device id of {System.Text.Encoding.UTF8.GetByteCount(command.DeviceId)} bytes is longer than an AMQP routing key may be (255)", nameof(command));
+        }
+
         await gate.WaitAsync(cancellationToken);
         try
         {
@@ -35,6 +42,17 @@ public sealed class AgentCommandPublisher(AmqpConnectionProvider connections) : 
             };
             await channel.BasicPublishAsync(WireNames.CommandExchange, command.DeviceId, mandatory: false, properties,
                 JsonSerializer.SerializeToUtf8Bytes(command, WireJson.Options), cancellationToken);
+        }
+        catch
+        {
+            // Whatever failed, the next command gets a fresh channel rather than one in an unknown state.
+            if (channel is not null)
+            {
+                await channel.DisposeAsync();
+                channel = null;
+            }
+
+            throw;
         }
         finally
         {

@@ -21,6 +21,13 @@ public static class CommandsApi
     private static async Task<Results<Accepted<CommandAccepted>, ProblemHttpResult>> SendAsync(
         string id, SendCommandRequest request, DeviceWriter writer, TimeProvider clock, CancellationToken cancellationToken)
     {
+        // Checked before anything is stored: the device id becomes the command's routing key, which AMQP caps
+        // at 255 bytes, and a command recorded but never publishable would only be parked.
+        if (CommandInput.Problem(id, request) is { } problem)
+        {
+            return TypedResults.Problem(title: problem, statusCode: StatusCodes.Status400BadRequest);
+        }
+
         if (request.ExpiresInSeconds is < 1 or > 86_400)
         {
             return TypedResults.Problem(title: "expiresInSeconds must be 1-86400", statusCode: StatusCodes.Status400BadRequest);
