@@ -27,6 +27,7 @@ public static class PosOpsCli
             VerifyCommand.Create(globals),
             TailCommand.Create(globals),
             SimulateCommand.Create(globals),
+            ErrorsCommand.Create(globals),
         };
         return root;
     }
