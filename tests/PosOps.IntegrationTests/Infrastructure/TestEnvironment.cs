@@ -10,11 +10,13 @@ public sealed class TestEnvironment : IAsyncDisposable
 {
     private readonly TestServers servers;
     private readonly string name;
+    private readonly string admin;
 
-    private TestEnvironment(TestServers servers, string name, string postgres, string rabbit)
+    private TestEnvironment(TestServers servers, string name, string admin, string postgres, string rabbit)
     {
         this.servers = servers;
         this.name = name;
+        this.admin = admin;
         PostgresConnectionString = postgres;
         RabbitMqUri = rabbit;
     }
@@ -30,17 +32,20 @@ public sealed class TestEnvironment : IAsyncDisposable
         return this;
     }
 
-    public static async Task<TestEnvironment> CreateAsync(TestServers servers)
+    /// <param name="postgresAdmin">Another PostgreSQL server for the database (e.g. a test's own that it stops and starts).</param>
+    public static async Task<TestEnvironment> CreateAsync(TestServers servers, string? postgresAdmin = null)
     {
+        ArgumentNullException.ThrowIfNull(servers);
         var name = "posops_t_" + Guid.NewGuid().ToString("N")[..12];
-        await using (var admin = new NpgsqlConnection(servers.PostgresConnectionString))
+        var adminConnection = postgresAdmin ?? servers.PostgresConnectionString;
+        await using (var admin = new NpgsqlConnection(adminConnection))
         {
             await admin.OpenAsync();
             await using var create = new NpgsqlCommand($"create database {name}", admin);
             await create.ExecuteNonQueryAsync();
         }
 
-        var postgres = new NpgsqlConnectionStringBuilder(servers.PostgresConnectionString) { Database = name }.ConnectionString;
+        var postgres = new NpgsqlConnectionStringBuilder(adminConnection) { Database = name }.ConnectionString;
         var rabbit = servers.RabbitMqUri;
         if (servers.RabbitMqManagement is { } management)
         {
@@ -51,13 +56,13 @@ public sealed class TestEnvironment : IAsyncDisposable
             rabbit = new UriBuilder(servers.RabbitMqUri) { Path = "/" + name }.Uri.ToString();
         }
 
-        return new TestEnvironment(servers, name, postgres, rabbit);
+        return new TestEnvironment(servers, name, adminConnection, postgres, rabbit);
     }
 
     public async ValueTask DisposeAsync()
     {
         NpgsqlConnection.ClearAllPools();
-        await using (var admin = new NpgsqlConnection(servers.PostgresConnectionString))
+        await using (var admin = new NpgsqlConnection(this.admin))
         {
             await admin.OpenAsync();
             await using var drop = new NpgsqlCommand($"drop database if exists {name} with (force)", admin);
