@@ -2,7 +2,6 @@ using System.Collections.Concurrent;
 using System.Globalization;
 using System.Net.Sockets;
 using PosOps.Contracts.Agent;
-using PosOps.TerminalAgent.Terminals;
 
 namespace PosOps.TerminalAgent.Probes;
 
@@ -10,12 +9,20 @@ namespace PosOps.TerminalAgent.Probes;
 /// A real terminal on Linux: links from /sys/class/net, power from /sys/class/power_supply, the
 /// payment host by a TCP connect; display, printer, keypad, card reader and software as the payment
 /// app last reported them through the local interface (it sees them, the OS does not).
+/// Takes the link-to-interface map and payment host as plain values, not the agent's DeviceOptions,
+/// so Probes stays below Terminals (Terminals uses probes, never the other way round).
 /// </summary>
-public sealed class LinuxProbes(DeviceOptions device, string sysRoot = "/sys", string procRoot = "/proc") : ITerminalProbes
+/// <param name="interfaces">Linux interface per link, e.g. ethernet=eth0, wifi=wlan0.</param>
+/// <param name="paymentHost">Payment host as host:port, or null when there is none to check.</param>
+public sealed class LinuxProbes(
+    IReadOnlyDictionary<string, string> interfaces,
+    string? paymentHost,
+    string sysRoot = "/sys",
+    string procRoot = "/proc") : ITerminalProbes
 {
     private static readonly string[] AppReported = ["display", "printer", "keypad", "card-reader", "software"];
     private readonly ConcurrentDictionary<string, ComponentHealth> reported = new(StringComparer.Ordinal);
-    private (DateTimeOffset At, bool Up) paymentHost = (DateTimeOffset.MinValue, true);
+    private (DateTimeOffset At, bool Up) paymentHostCheck = (DateTimeOffset.MinValue, true);
     private (DateTimeOffset At, bool Up) gatewayCheck = (DateTimeOffset.MinValue, true);
 
     public string AppVersion { get; set; } = "unknown";
@@ -33,7 +40,7 @@ public sealed class LinuxProbes(DeviceOptions device, string sysRoot = "/sys", s
         [.. AppReported.Select(c => reported.TryGetValue(c, out var h) ? h : new ComponentHealth(c, ComponentStatus.Ok)), Power()];
 
     public IReadOnlyDictionary<string, bool> ReadLinks() =>
-        device.Interfaces.ToDictionary(
+        interfaces.ToDictionary(
             p => p.Key,
             p => string.Equals(ReadText(Path.Combine(sysRoot, "class", "net", p.Value, "operstate")), "up", StringComparison.Ordinal),
             StringComparer.Ordinal);
@@ -82,19 +89,19 @@ public sealed class LinuxProbes(DeviceOptions device, string sysRoot = "/sys", s
 
     public bool PaymentHostReachable(string activeLink)
     {
-        if (string.IsNullOrEmpty(device.PaymentHost))
+        if (string.IsNullOrEmpty(paymentHost))
         {
             return true;
         }
 
         // At most one connect every 10 s: the agent ticks far more often than that.
         var now = DateTimeOffset.UtcNow;
-        if (now - paymentHost.At < TimeSpan.FromSeconds(10))
+        if (now - paymentHostCheck.At < TimeSpan.FromSeconds(10))
         {
-            return paymentHost.Up;
+            return paymentHostCheck.Up;
         }
 
-        var parts = device.PaymentHost.Split(':');
+        var parts = paymentHost.Split(':');
         bool up;
         try
         {
@@ -107,7 +114,7 @@ public sealed class LinuxProbes(DeviceOptions device, string sysRoot = "/sys", s
             up = false;
         }
 
-        paymentHost = (now, up);
+        paymentHostCheck = (now, up);
         return up;
     }
 

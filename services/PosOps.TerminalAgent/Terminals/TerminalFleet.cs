@@ -14,7 +14,7 @@ public sealed class TerminalFleet(IReadOnlyList<Terminal> terminals)
     public static TerminalFleet Real(AgentOptions options)
     {
         ArgumentNullException.ThrowIfNull(options);
-        return new([.. options.Devices.Select(d => new Terminal(new TerminalIdentity(d.DeviceId, d.StoreId, d.Model, d.Serial, d.Location), new LinuxProbes(d)))]);
+        return new([.. options.Devices.Select(d => new Terminal(new TerminalIdentity(d.DeviceId, d.StoreId, d.Model, d.Serial, d.Location), new LinuxProbes(d.Interfaces, d.PaymentHost)))]);
     }
 
     /// <summary>N terminals in M stores, named S01-T001 and so on, with wifi and cellular.</summary>
