@@ -3,8 +3,7 @@ using System.Globalization;
 using System.Net.Http.Headers;
 using System.Text.Json;
 using PosOps.Contracts;
-using PosOps.NotificationService.Delivery;
-using PosOps.NotificationService.Routing;
+using PosOps.NotificationService.Kernel;
 
 namespace PosOps.NotificationService.Channels;
 

@@ -3,8 +3,7 @@ using System.Security.Cryptography;
 using System.Text;
 using System.Text.Json;
 using Microsoft.Extensions.Options;
-using PosOps.NotificationService.Delivery;
-using PosOps.NotificationService.Routing;
+using PosOps.NotificationService.Kernel;
 
 namespace PosOps.NotificationService.Channels;
 

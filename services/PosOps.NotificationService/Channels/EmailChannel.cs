@@ -6,8 +6,7 @@ using MailKit.Net.Smtp;
 using MailKit.Security;
 using Microsoft.Extensions.Options;
 using MimeKit;
-using PosOps.NotificationService.Delivery;
-using PosOps.NotificationService.Routing;
+using PosOps.NotificationService.Kernel;
 using PosOps.ServiceDefaults.Configuration;
 
 namespace PosOps.NotificationService.Channels;

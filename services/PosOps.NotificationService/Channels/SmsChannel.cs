@@ -2,8 +2,7 @@ using System.Globalization;
 using System.Text;
 using System.Text.Json;
 using Microsoft.Extensions.Options;
-using PosOps.NotificationService.Delivery;
-using PosOps.NotificationService.Routing;
+using PosOps.NotificationService.Kernel;
 
 namespace PosOps.NotificationService.Channels;
 

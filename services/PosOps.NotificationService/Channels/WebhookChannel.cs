@@ -4,8 +4,7 @@ using System.Text;
 using System.Text.Json;
 using Microsoft.Extensions.Options;
 using PosOps.Contracts;
-using PosOps.NotificationService.Delivery;
-using PosOps.NotificationService.Routing;
+using PosOps.NotificationService.Kernel;
 
 namespace PosOps.NotificationService.Channels;
 

@@ -2,6 +2,8 @@ using System.Text.Json;
 using Npgsql;
 using PosOps.Contracts;
 using PosOps.Contracts.Incidents;
+using PosOps.NotificationService.Channels;
+using PosOps.NotificationService.Kernel;
 using PosOps.NotificationService.Routing;
 
 namespace PosOps.NotificationService.Delivery;

@@ -1,5 +1,6 @@
 using System.Diagnostics;
 using System.Diagnostics.Metrics;
+using PosOps.NotificationService.Channels;
 
 namespace PosOps.NotificationService.Delivery;
 

@@ -1,9 +1,6 @@
-using PosOps.Contracts.Incidents;
+using PosOps.NotificationService.Kernel;
 
 namespace PosOps.NotificationService.Routing;
-
-/// <summary>A receiver as the channels need it, secrets resolved.</summary>
-public sealed record Receiver(string Name, string Type, string? Url, string? Secret, IReadOnlyList<string> To, string? Template, int MaxLength);
 
 /// <summary>Where one alert goes on one route.</summary>
 public sealed record RouteDecision(string Route, IReadOnlyList<Receiver> Receivers, int StormThreshold, TimeSpan StormWindow);
@@ -77,18 +74,3 @@ public sealed class RuleSet(IReadOnlyDictionary<string, Receiver> receivers, IRe
         wanted is null || values.Any(v => wanted.Contains(v, StringComparer.OrdinalIgnoreCase));
 }
 
-/// <summary>Names of the receiver types the channels implement.</summary>
-public static class ReceiverTypes
-{
-    public const string Webhook = "webhook";
-    public const string Slack = "slack";
-    public const string DingTalk = "dingtalk";
-    public const string WeCom = "wecom";
-    public const string Feishu = "feishu";
-    public const string Email = "email";
-    public const string Sms = "sms";
-
-    public static readonly IReadOnlyList<string> All = [Webhook, Slack, DingTalk, WeCom, Feishu, Email, Sms];
-
-    public static readonly IReadOnlyList<string> Severities = [.. Enum.GetNames<Severity>().Select(n => n.ToLowerInvariant())];
-}

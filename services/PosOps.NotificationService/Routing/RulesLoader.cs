@@ -1,5 +1,6 @@
 using System.Globalization;
 using PosOps.NotificationService.Channels;
+using PosOps.NotificationService.Kernel;
 using YamlDotNet.Core;
 using YamlDotNet.Serialization;
 using YamlDotNet.Serialization.NamingConventions;

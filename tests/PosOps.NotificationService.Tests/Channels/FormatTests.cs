@@ -1,6 +1,6 @@
 using System.Globalization;
 using PosOps.NotificationService.Channels;
-using PosOps.NotificationService.Routing;
+using PosOps.NotificationService.Kernel;
 
 namespace PosOps.NotificationService.Tests.Channels;
 
