@@ -20,11 +20,3 @@ public static class DeliveryExtensions
         return builder;
     }
 }
-
-/// <summary>Applies the delivery log's schema before the worker and the bus start.</summary>
-public sealed class DeliverySchemaMigration(DeliveryLog log) : IHostedService
-{
-    public Task StartAsync(CancellationToken cancellationToken) => log.EnsureSchemaAsync(cancellationToken);
-
-    public Task StopAsync(CancellationToken cancellationToken) => Task.CompletedTask;
-}
