@@ -2,7 +2,6 @@ using PosOps.NotificationService.Channels;
 using PosOps.NotificationService.Delivery;
 using PosOps.NotificationService.Routing;
 using PosOps.ServiceDefaults.Configuration;
-using PosOps.ServiceDefaults.Messaging;
 using PosOps.ServiceDefaults.Security;
 
 namespace PosOps.NotificationService;
@@ -18,6 +17,7 @@ public static class AlertsExtensions
         builder.Services.AddValidatedOptions<RoutingOptions>(RoutingOptions.Section);
         builder.Services.AddValidatedOptions<DeliveryOptions>(DeliveryOptions.Section);
         builder.Services.AddValidatedOptions<AlertAckTokenOptions>(AlertAckTokenOptions.Section);
+        builder.Services.AddValidatedOptions<IntakeOptions>(IntakeOptions.Section);
 
         builder.Services.AddHttpClient(nameof(IAlertChannel));
         builder.Services.AddSingleton<IAlertChannel>(sp => ActivatorUtilities.CreateInstance<WebhookChannel>(sp, Http(sp)));
@@ -33,11 +33,11 @@ public static class AlertsExtensions
         builder.Services.AddSingleton<DeliveryMetrics>();
         builder.Services.AddSingleton<AlertIntake>();
         builder.Services.AddSingleton<RulesWatcher>();
-        // Order matters: schema first, then the rules (a bad file stops start-up), then delivery, then the bus.
+        // Order matters: schema first, then the rules (a bad file stops start-up), then delivery, then intake.
         builder.Services.AddHostedService<DeliveryLogMigration>();
         builder.Services.AddHostedService(sp => sp.GetRequiredService<RulesWatcher>());
         builder.Services.AddHostedService<DeliveryWorker>();
-        builder.AddPosOpsBus(x => x.AddAlertConsumers());
+        builder.Services.AddHostedService<IncidentEventsConsumer>();
         return builder;
     }
 
