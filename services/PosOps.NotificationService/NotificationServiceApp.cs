@@ -2,7 +2,6 @@ using PosOps.NotificationService.Channels;
 using PosOps.NotificationService.Delivery;
 using PosOps.NotificationService.Routing;
 using PosOps.ServiceDefaults;
-using PosOps.ServiceDefaults.Messaging;
 
 namespace PosOps.NotificationService;
 
@@ -27,20 +26,11 @@ public static class NotificationServiceApp
         builder.AddChannels();
         builder.AddRouting();
         builder.AddDelivery();
-        AddIntake(builder);
+        builder.AddAlertIntake(); // last: it consumes only once the schema, the rules and the worker are up
         configure?.Invoke(builder);
 
         var app = builder.Build();
         app.MapDefaultEndpoints();
         return app;
-    }
-
-    // The intake of Alerts/, registered here while Alerts/ is being reworked on another branch
-    // (AlertsExtensions.AddAlerts still registers everything and is no longer called). Last, so the bus
-    // consumes only once the schema, the rules and the worker are up.
-    private static void AddIntake(WebApplicationBuilder builder)
-    {
-        builder.Services.AddSingleton<AlertIntake>();
-        builder.AddPosOpsBus(x => x.AddAlertConsumers());
     }
 }

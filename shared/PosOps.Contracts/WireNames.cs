@@ -53,49 +53,47 @@ public static class WireNames
 
     /// <summary>
     /// Header of every integration event IncidentService publishes: the stored event's global sequence.
-    /// One incident's transitions carry increasing values, so a consumer of several exchanges can put
-    /// them back in order. Other producers may leave it out.
+    /// One incident's transitions carry increasing values (they also arrive in that order). Other producers may leave it out.
     /// </summary>
     public const string EventSequenceHeader = "x-posops-event-sequence";
 
-    /// <summary>Exchange of integration events for <c>IncidentOpened</c>.</summary>
-    public const string IncidentOpenedExchange = "posops.incidents.opened";
+    /// <summary>
+    /// The one topic exchange of every integration event (see <c>IntegrationEvents</c>): routing key = incident
+    /// id, message type in the AMQP <c>type</c> property, persistent, published after commit in commit order.
+    /// </summary>
+    public const string IncidentEventsExchange = "posops.incidents.events";
 
-    /// <summary>Exchange of integration events for <c>IncidentResolved</c>.</summary>
-    public const string IncidentResolvedExchange = "posops.incidents.resolved";
-
-    /// <summary>Exchange of integration events for <c>IncidentAcknowledged</c>.</summary>
-    public const string IncidentAcknowledgedExchange = "posops.incidents.acknowledged";
-
-    /// <summary>Exchange of integration events for <c>IncidentMitigated</c>.</summary>
-    public const string IncidentMitigatedExchange = "posops.incidents.mitigated";
-
-    /// <summary>Exchange of integration events for <c>IncidentEscalated</c>.</summary>
-    public const string IncidentEscalatedExchange = "posops.incidents.escalated";
-
-    /// <summary>Exchange of integration events for <c>IncidentReopened</c>.</summary>
-    public const string IncidentReopenedExchange = "posops.incidents.reopened";
-
-    /// <summary>Exchange of integration events for <c>IncidentVerified</c>.</summary>
-    public const string IncidentVerifiedExchange = "posops.incidents.verified";
-
-    /// <summary>Exchange of integration events for <c>IncidentClosed</c>.</summary>
-    public const string IncidentClosedExchange = "posops.incidents.closed";
-
-    /// <summary>Exchange of integration events for <c>StoreOutageDetected</c>.</summary>
-    public const string StoreOutageDetectedExchange = "posops.incidents.store-outage-detected";
-
-    /// <summary>Exchange of integration events for <c>StoreOutageResolved</c>.</summary>
-    public const string StoreOutageResolvedExchange = "posops.incidents.store-outage-resolved";
-
-    /// <summary>Exchange of integration events for <c>PlatformOutageDetected</c>.</summary>
-    public const string PlatformOutageDetectedExchange = "posops.incidents.platform-outage-detected";
-
-    /// <summary>Exchange of integration events for <c>PlatformOutageResolved</c>.</summary>
-    public const string PlatformOutageResolvedExchange = "posops.incidents.platform-outage-resolved";
-
-    /// <summary>NotificationService's queue for incident integration events.</summary>
+    /// <summary>
+    /// NotificationService's incident-event queues: quorum partitions <c>{this}.0</c> … <c>{this}.{N-1}</c>
+    /// behind the x-consistent-hash exchange <c>{this}.partitions</c> (bound to <see cref="IncidentEventsExchange"/>
+    /// with "#"), one incident always in one partition, each partition with a single active consumer: one
+    /// incident's transitions are taken in the order they were committed.
+    /// </summary>
     public const string NotificationQueue = "posops.notifications.incident-events";
+
+    /// <summary>Where NotificationService puts an incident event that can never become an alert, with the <see cref="ReasonHeader"/>.</summary>
+    public const string NotificationErrorQueue = "posops.notifications.incident-events.error";
+
+    /// <summary>
+    /// Before one exchange, each integration event had an exchange <c>posops.incidents.{suffix}</c> and
+    /// NotificationService a queue <c>posops.notifications.incident-events.{suffix}</c>; they are drained
+    /// and removed at start-up. Suffix → event type name.
+    /// </summary>
+    public static readonly IReadOnlyDictionary<string, string> RetiredIncidentEventSuffixes = new Dictionary<string, string>(StringComparer.Ordinal)
+    {
+        ["opened"] = "incident-opened",
+        ["resolved"] = "incident-resolved",
+        ["acknowledged"] = "incident-acknowledged",
+        ["mitigated"] = "incident-mitigated",
+        ["escalated"] = "incident-escalated",
+        ["reopened"] = "incident-reopened",
+        ["verified"] = "incident-verified",
+        ["closed"] = "incident-closed",
+        ["store-outage-detected"] = "store-outage-detected",
+        ["store-outage-resolved"] = "store-outage-resolved",
+        ["platform-outage-detected"] = "platform-outage-detected",
+        ["platform-outage-resolved"] = "platform-outage-resolved",
+    };
 }
 
 /// <summary>Values of the AMQP <c>type</c> property for agent messages.</summary>

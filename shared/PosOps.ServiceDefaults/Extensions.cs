@@ -50,7 +50,7 @@ public static class Extensions
         var otel = builder.Services.AddOpenTelemetry()
             .WithMetrics(m => m.AddRuntimeInstrumentation().AddHttpClientInstrumentation().AddAspNetCoreInstrumentation().AddMeter("PosOps.*").AddPrometheusExporter())
             // RabbitMQ.Client's own spans carry the agents' W3C traceparent into IncidentService's raw consumers.
-            .WithTracing(t => t.AddSource(serviceName, "PosOps.*", "MassTransit", "RabbitMQ.Client.*").AddHttpClientInstrumentation());
+            .WithTracing(t => t.AddSource(serviceName, "PosOps.*", "RabbitMQ.Client.*").AddHttpClientInstrumentation());
         if (!string.IsNullOrWhiteSpace(builder.Configuration["OTEL_EXPORTER_OTLP_ENDPOINT"]))
         {
             otel.UseOtlpExporter();

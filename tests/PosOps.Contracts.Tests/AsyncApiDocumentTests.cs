@@ -81,18 +81,7 @@ public class AsyncApiDocumentTests
             [WireNames.FaultExchange] = ("exchange", "topic"),
             [WireNames.TransactionsExchange] = ("exchange", "topic"),
             [WireNames.CommandExchange] = ("exchange", "topic"),
-            [WireNames.IncidentOpenedExchange] = ("exchange", "fanout"),
-            [WireNames.IncidentResolvedExchange] = ("exchange", "fanout"),
-            [WireNames.IncidentAcknowledgedExchange] = ("exchange", "fanout"),
-            [WireNames.IncidentMitigatedExchange] = ("exchange", "fanout"),
-            [WireNames.IncidentEscalatedExchange] = ("exchange", "fanout"),
-            [WireNames.IncidentReopenedExchange] = ("exchange", "fanout"),
-            [WireNames.IncidentVerifiedExchange] = ("exchange", "fanout"),
-            [WireNames.IncidentClosedExchange] = ("exchange", "fanout"),
-            [WireNames.StoreOutageDetectedExchange] = ("exchange", "fanout"),
-            [WireNames.StoreOutageResolvedExchange] = ("exchange", "fanout"),
-            [WireNames.PlatformOutageDetectedExchange] = ("exchange", "fanout"),
-            [WireNames.PlatformOutageResolvedExchange] = ("exchange", "fanout"),
+            [WireNames.IncidentEventsExchange] = ("exchange", "topic"),
             [WireNames.AgentErrorQueue] = ("queue", "queue"),
         };
 
@@ -117,6 +106,15 @@ public class AsyncApiDocumentTests
                 Assert.Equal("queue", amqp.GetProperty("is").GetString());
             }
         }
+    }
+
+    [Fact]
+    public void GivenTheIncidentEventsChannel_WhenItsMessagesAreListed_ThenTheyAreExactlyTheIntegrationEventRecords()
+    {
+        var messages = Contract.Document.GetProperty("channels").GetProperty(WireNames.IncidentEventsExchange).GetProperty("messages")
+            .EnumerateObject().Select(m => m.Name).Order(StringComparer.Ordinal);
+
+        Assert.Equal(PosOps.Contracts.Incidents.IntegrationEvents.Types.Select(PosOps.Contracts.Incidents.IntegrationEvents.NameOf).Order(StringComparer.Ordinal), messages);
     }
 
     [Fact]

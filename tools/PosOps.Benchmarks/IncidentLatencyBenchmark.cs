@@ -257,13 +257,18 @@ public static class IncidentLatencyBenchmark
     {
         var opened = new ConcurrentDictionary<(string Device, string Code), long>();
         var channel = await connection.CreateChannelAsync();
-        await channel.ExchangeDeclareAsync(WireNames.IncidentOpenedExchange, ExchangeType.Fanout, durable: true, autoDelete: false);
+        await channel.ExchangeDeclareAsync(WireNames.IncidentEventsExchange, ExchangeType.Topic, durable: true, autoDelete: false);
         var queue = (await channel.QueueDeclareAsync(string.Empty, durable: false, exclusive: true, autoDelete: true)).QueueName;
-        await channel.QueueBindAsync(queue, WireNames.IncidentOpenedExchange, string.Empty);
+        await channel.QueueBindAsync(queue, WireNames.IncidentEventsExchange, "#");
         var consumer = new AsyncEventingBasicConsumer(channel);
         consumer.ReceivedAsync += (_, ea) =>
         {
             var now = Stopwatch.GetTimestamp();
+            if (ea.BasicProperties.Type != "incident-opened")
+            {
+                return Task.CompletedTask;
+            }
+
             using var body = JsonDocument.Parse(ea.Body);
             var device = body.RootElement.GetProperty("deviceId").GetString()!;
             var code = body.RootElement.GetProperty("faultCode").GetString()!;

@@ -108,8 +108,8 @@ public static class NotifyBenchmark
             var device = $"S{i % 500:000}-T{i:000000}";
             var opened = new IncidentOpened(Guid.CreateVersion7(), Guid.CreateVersion7(), device, device[..4], "network", "WIFI_DOWN", Severity.Blocking, DateTimeOffset.UtcNow, DateTimeOffset.UtcNow);
             published[opened.EventId] = Stopwatch.GetTimestamp();
-            await channel.BasicPublishAsync(WireNames.IncidentOpenedExchange, "", mandatory: true,
-                new BasicProperties { ContentType = "application/json", Persistent = true, MessageId = opened.EventId.ToString() }, JsonSerializer.SerializeToUtf8Bytes(opened, WireJson.Options));
+            await channel.BasicPublishAsync(WireNames.IncidentEventsExchange, opened.IncidentId.ToString(), mandatory: true,
+                new BasicProperties { ContentType = "application/json", Persistent = true, MessageId = opened.EventId.ToString(), Type = "incident-opened" }, JsonSerializer.SerializeToUtf8Bytes(opened, WireJson.Options));
         }
     }
 

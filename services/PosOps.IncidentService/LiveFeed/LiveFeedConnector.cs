@@ -1,8 +1,10 @@
 using System.Text;
 using System.Text.Json;
 using Marten;
-using MassTransit;
 using PosOps.Contracts;
+using PosOps.ServiceDefaults.Messaging;
+using RabbitMQ.Client;
+using RabbitMQ.Client.Events;
 using PosOps.IncidentService.Correlation;
 using PosOps.IncidentService.Fleet;
 
@@ -23,76 +25,61 @@ public sealed record LiveDeviceStatus(string DeviceId, string StoreId, TradingSt
 
 /// <summary>
 /// Feeds the hub from the integration events, which are published only after commit: every replica
-/// connects its own temporary (auto-delete) queue bound to the integration-event exchanges, so each
-/// replica's clients see every event whichever replica committed it. A device's incident event is
-/// followed by a <c>device-status</c> message (what the terminal can do now), read from the inline
-/// DeviceStatus projection, which was committed with the event.
+/// binds its own server-named, exclusive queue to the one integration-event exchange, so each
+/// replica's clients see every event whichever replica committed it. The SSE event name is the AMQP
+/// type (<c>incident-opened</c>, <c>store-outage-detected</c>). A device's incident event is followed by
+/// a <c>device-status</c> message (what the terminal can do now), read from the inline DeviceStatus
+/// projection, which was committed with the event.
 /// </summary>
-public sealed partial class LiveFeedConnector(IReceiveEndpointConnector connector, LiveFeedHub hub, IDocumentStore documents, ILogger<LiveFeedConnector> logger) : IHostedService
+public sealed partial class LiveFeedConnector(AmqpConnectionProvider connections, DependencyGuard guard, LiveFeedHub hub, IDocumentStore documents, ILogger<LiveFeedConnector> logger)
+    : BackgroundService
 {
-    private const string Prefix = "posops.incidents.";
-
     public const string DeviceStatusEvent = "device-status";
 
-    private static readonly string[] Exchanges =
-    [
-        WireNames.IncidentOpenedExchange, WireNames.IncidentAcknowledgedExchange, WireNames.IncidentMitigatedExchange,
-        WireNames.IncidentEscalatedExchange, WireNames.IncidentResolvedExchange, WireNames.IncidentReopenedExchange,
-        WireNames.IncidentVerifiedExchange, WireNames.IncidentClosedExchange, WireNames.StoreOutageDetectedExchange,
-        WireNames.StoreOutageResolvedExchange, WireNames.PlatformOutageDetectedExchange, WireNames.PlatformOutageResolvedExchange,
-    ];
+    private const string Loop = "live feed";
 
-    private HostReceiveEndpointHandle? handle;
-
-    /// <summary>"posops.incidents.opened" → "incident-opened"; "posops.incidents.store-outage-detected" → "store-outage-detected".</summary>
-    public static string EventName(string exchange)
+    protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
-        ArgumentNullException.ThrowIfNull(exchange);
-        var suffix = exchange.StartsWith(Prefix, StringComparison.Ordinal) ? exchange[Prefix.Length..] : exchange;
-        return suffix.Contains('-', StringComparison.Ordinal) ? suffix : "incident-" + suffix;
-    }
-
-    public async Task StartAsync(CancellationToken cancellationToken)
-    {
-        handle = connector.ConnectReceiveEndpoint(new TemporaryEndpointDefinition("live-feed"), DefaultEndpointNameFormatter.Instance, (_, endpoint) =>
-        {
-            endpoint.ConfigureConsumeTopology = false;
-            if (endpoint is IRabbitMqReceiveEndpointConfigurator rabbit)
-            {
-                foreach (var exchange in Exchanges)
-                {
-                    rabbit.Bind(exchange);
-                }
-            }
-
-            endpoint.Handler<LiveEnvelope>(async context =>
-            {
-                var exchange = context.ReceiveContext.TryGetPayload<RabbitMqBasicConsumeContext>(out var rabbitContext) ? rabbitContext.Exchange : "";
-                var json = Encoding.UTF8.GetString(context.ReceiveContext.Body.GetBytes());
-                var (storeId, deviceId) = SubjectOf(json);
-                hub.Publish(new LiveMessage(EventName(exchange), json, storeId));
-                if (deviceId is not null && StreamIds.IsTerminal(deviceId) && hub.Clients > 0)
-                {
-                    await PublishStatusAsync(deviceId, context.CancellationToken);
-                }
-            });
-        });
         try
         {
-            await handle.Ready.WaitAsync(TimeSpan.FromSeconds(30), cancellationToken);
+            await guard.RunAsync(Loop, FeedAsync, stoppingToken);
         }
-        catch (TimeoutException)
+        catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
         {
-            LogNotReady();
+            // Stopping.
         }
     }
 
-    public async Task StopAsync(CancellationToken cancellationToken)
+    /// <summary>Forwards events until the channel closes (then throws, and the guard reconnects).</summary>
+    private async Task FeedAsync(CancellationToken stoppingToken)
     {
-        if (handle is not null)
+        var connection = await connections.GetAsync(stoppingToken);
+        await using var channel = await connection.CreateChannelAsync(cancellationToken: stoppingToken);
+        await IncidentEventsWire.DeclareAsync(channel, stoppingToken);
+        var queue = await channel.QueueDeclareAsync(string.Empty, durable: false, exclusive: true, autoDelete: true, cancellationToken: stoppingToken);
+        await channel.QueueBindAsync(queue.QueueName, WireNames.IncidentEventsExchange, "#", cancellationToken: stoppingToken);
+
+        var closed = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        channel.ChannelShutdownAsync += (_, _) =>
         {
-            await handle.StopAsync(cancellationToken);
-        }
+            closed.TrySetResult();
+            return Task.CompletedTask;
+        };
+        var consumer = new AsyncEventingBasicConsumer(channel);
+        consumer.ReceivedAsync += async (_, ea) =>
+        {
+            var json = Encoding.UTF8.GetString(ea.Body.Span);
+            var (storeId, deviceId) = SubjectOf(json);
+            hub.Publish(new LiveMessage(ea.BasicProperties.Type ?? "incident-event", json, storeId));
+            if (deviceId is not null && StreamIds.IsTerminal(deviceId) && hub.Clients > 0)
+            {
+                await PublishStatusAsync(deviceId, stoppingToken);
+            }
+        };
+        await channel.BasicConsumeAsync(queue.QueueName, autoAck: true, consumer, stoppingToken);
+        guard.Recovered(Loop);
+        await closed.Task.WaitAsync(stoppingToken);
+        throw new DependencyUnavailableException(DependencyFailure.RabbitMq, "the live feed's channel closed");
     }
 
     // Best effort: the incident event has gone out already, and the next one (or a refresh) brings the status.
@@ -130,7 +117,4 @@ public sealed partial class LiveFeedConnector(IReceiveEndpointConnector connecto
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "No device-status for {DeviceId} on the live feed: {Reason}")]
     private partial void LogStatusUnavailable(string deviceId, string reason);
-
-    [LoggerMessage(Level = LogLevel.Warning, Message = "The live feed's queue was not ready within 30 s; live clients may miss events until the broker answers")]
-    private partial void LogNotReady();
 }

@@ -15,19 +15,17 @@ public sealed partial class DeliveryLog
     /// Its statuses stay literals (the text <see cref="DeliveryLogText"/> maps them to): the partial
     /// indexes deliveries_due and deliveries_leased match literal predicates only.
     /// </remarks>
-    /// <param name="orderGrace">How long a later transition waits for earlier ones still on their way (each kind has its own queue).</param>
-    public async Task<IReadOnlyList<DueDelivery>> ClaimDueAsync(int limit, TimeSpan lease, TimeSpan orderGrace, CancellationToken cancellationToken)
+    public async Task<IReadOnlyList<DueDelivery>> ClaimDueAsync(int limit, TimeSpan lease, CancellationToken cancellationToken)
     {
         await using var command = dataSource.CreateCommand($"""
             update {Schema}.deliveries d set status = 'sending', lease_until = now() + $2, updated_at = now()
             from (
                 -- One incident's alerts reach a receiver in the order IncidentService stored them (event
                 -- sequence; without one, recorded-at): a later one waits while an earlier one for the same
-                -- incident and receiver is pending or being sent. The transitions arrive on separate queues,
-                -- so a later one also waits a moment after it was taken, for an earlier one still on its way.
+                -- incident and receiver is pending or being sent (e.g. waiting to be retried). They arrive in
+                -- commit order (one partition per incident), so nothing has to wait for one still on its way.
                 select x.alert_key from {Schema}.deliveries x
                 where ((x.status = 'pending' and x.next_attempt_at <= now()) or (x.status = 'sending' and x.lease_until < now()))
-                  and (x.kind in ({string.Join(", ", Alert.OpeningKinds.Select(k => $"'{k}'"))}) or x.created_at <= now() - $3)
                   and not exists (
                       select 1 from {Schema}.deliveries o
                       where o.incident_id = x.incident_id and o.receiver = x.receiver
@@ -42,7 +40,6 @@ public sealed partial class DeliveryLog
             """);
         command.Parameters.Add(new NpgsqlParameter { Value = limit });
         command.Parameters.Add(new NpgsqlParameter { Value = lease });
-        command.Parameters.Add(new NpgsqlParameter { Value = orderGrace });
         var due = new List<DueDelivery>();
         await using var reader = await command.ExecuteReaderAsync(cancellationToken);
         while (await reader.ReadAsync(cancellationToken))

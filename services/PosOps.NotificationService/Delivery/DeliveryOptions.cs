@@ -28,22 +28,8 @@ public sealed class DeliveryOptions : IValidatedOptions
     /// <summary>How long a claimed delivery stays with one instance before another may take it (a crash mid-send).</summary>
     public double LeaseSeconds { get; set; } = 60;
 
-    /// <summary>Times a later transition waits for its incident's opening to be remembered before routing on what it carries.</summary>
-    public int WaitForOpeningRetries { get; set; } = 3;
-
-    /// <summary>
-    /// How long an alert that follows an incident's opening (acknowledged, mitigated, resolved...) waits
-    /// after it was taken, so one sent just before it on another queue goes first.
-    /// </summary>
-    public int OrderGraceMilliseconds { get; set; } = 300;
-
     public IEnumerable<string> Validate()
     {
-        if (OrderGraceMilliseconds is < 0 or > 10_000)
-        {
-            yield return $"OrderGraceMilliseconds must be 0-10000, got {OrderGraceMilliseconds}";
-        }
-
         if (PollSeconds is < 0.01 or > 60)
         {
             yield return $"PollSeconds must be 0.01-60, got {PollSeconds}";
@@ -72,11 +58,6 @@ public sealed class DeliveryOptions : IValidatedOptions
         if (LeaseSeconds < 1)
         {
             yield return $"LeaseSeconds must be at least 1, got {LeaseSeconds}";
-        }
-
-        if (WaitForOpeningRetries is < 0 or > 10)
-        {
-            yield return $"WaitForOpeningRetries must be 0-10, got {WaitForOpeningRetries}";
         }
     }
 }

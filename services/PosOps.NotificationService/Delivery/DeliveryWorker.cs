@@ -63,7 +63,7 @@ public sealed partial class DeliveryWorker(
                     var free = settings.Concurrency - inFlight.Count;
                     if (free > 0)
                     {
-                        foreach (var due in await log.ClaimDueAsync(free, TimeSpan.FromSeconds(settings.LeaseSeconds), TimeSpan.FromMilliseconds(settings.OrderGraceMilliseconds), ct))
+                        foreach (var due in await log.ClaimDueAsync(free, TimeSpan.FromSeconds(settings.LeaseSeconds), ct))
                         {
                             taken++;
                             inFlight[due.AlertKey] = Task.Run(() => DeliverAsync(due, ct), CancellationToken.None);

@@ -12,7 +12,7 @@ public sealed class DependencyUnavailableException(string dependency, string rea
 
 /// <summary>
 /// Is an exception a dependency being away (wait it out) or a bug (stop loudly)? PostgreSQL and RabbitMQ
-/// failures are recognised also when wrapped (Marten's MartenCommandException, MassTransit, aggregates).
+/// failures are recognised also when wrapped (Marten's MartenCommandException, aggregates).
 /// </summary>
 public static class DependencyFailure
 {
@@ -41,7 +41,7 @@ public static class DependencyFailure
                     return closed.ShutdownReason?.ReplyCode is 403 or 404 or 405 or 406 ? null : RabbitMq;
                 case PublishException published:
                     return published.IsReturn ? null : RabbitMq;
-                case BrokerUnreachableException or AlreadyClosedException or ConnectFailureException or MassTransit.ConnectionException:
+                case BrokerUnreachableException or AlreadyClosedException or ConnectFailureException:
                     return RabbitMq;
                 case SocketException or IOException or TimeoutException:
                     return Network;

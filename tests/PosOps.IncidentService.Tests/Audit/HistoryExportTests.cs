@@ -1,6 +1,5 @@
 using System.Text.Json;
 using PosOps.IncidentService.Audit;
-using PosOps.IncidentService.LiveFeed;
 
 namespace PosOps.IncidentService.Tests.Audit;
 
@@ -34,9 +33,9 @@ public class HistoryExportTests
         Assert.Equal(expected.Split(','), HistoryFilter.ParseTypes(given));
 
     [Theory]
-    [InlineData("posops.incidents.opened", "incident-opened")]
-    [InlineData("posops.incidents.acknowledged", "incident-acknowledged")]
-    [InlineData("posops.incidents.store-outage-detected", "store-outage-detected")]
-    public void GivenAnIntegrationEventExchange_WhenNamedForTheStream_ThenTheSseEventNameFollowsTheContract(string exchange, string name) =>
-        Assert.Equal(name, LiveFeedConnector.EventName(exchange));
+    [InlineData(typeof(PosOps.Contracts.Incidents.IncidentOpened), "incident-opened")]
+    [InlineData(typeof(PosOps.Contracts.Incidents.IncidentAcknowledged), "incident-acknowledged")]
+    [InlineData(typeof(PosOps.Contracts.Incidents.StoreOutageDetected), "store-outage-detected")]
+    public void GivenAnIntegrationEvent_WhenNamedForTheStream_ThenTheSseEventNameFollowsTheContract(Type type, string name) =>
+        Assert.Equal(name, PosOps.Contracts.Incidents.IntegrationEvents.NameOf(type));
 }

@@ -33,7 +33,7 @@ public sealed class StoreOutageTests(TestServers servers) : SystemTest(servers)
         }
 
         await System.RegisterStoreAsync(new StoreRegistration(Store, "Nanjing Road", "east", "China Telecom", "LN-88-2041", ["mall"], ["S01-B01"]));
-        await using var tap = await System.TapAsync(WireNames.IncidentOpenedExchange, WireNames.StoreOutageDetectedExchange);
+        await using var tap = await System.TapAsync(EventTypes.IncidentOpened, EventTypes.StoreOutageDetected);
         // Automatic failover off: the terminals stay on the failed WiFi until the runbook tells them to switch.
         await using var agent = await RunningAgent.StartAsync(System.Environment.RabbitMqUri, terminals: 4, extra: new Dictionary<string, string?> { ["Agent:AutoFailover"] = "false" });
         await Wait.UntilAsync(async () => (await System.GetJsonAsync($"/api/devices?storeId={Store}")).GetArrayLength() == 4, TimeSpan.FromSeconds(20), "every terminal's first heartbeat");
@@ -90,12 +90,12 @@ public sealed class StoreOutageTests(TestServers servers) : SystemTest(servers)
         await Wait.UntilAsync(async () => (await DeviceIncidentsAsync()).All(i => i.GetProperty("status").GetString() == "mitigated"), TimeSpan.FromSeconds(20), "incidents mitigated");
 
         // What left IncidentService: the store outage once, the device incidents held back by it.
-        await Wait.UntilAsync(async () => (await tap.DrainAsync()).Count(e => e.Exchange == WireNames.IncidentOpenedExchange) == 3, TimeSpan.FromSeconds(20), "the held device alerts");
+        await Wait.UntilAsync(async () => (await tap.DrainAsync()).Count(e => e.Type == EventTypes.IncidentOpened) == 3, TimeSpan.FromSeconds(20), "the held device alerts");
         var published = await tap.DrainAsync();
-        var storeAlert = Assert.Single(published, e => e.Exchange == WireNames.StoreOutageDetectedExchange).Body;
+        var storeAlert = Assert.Single(published, e => e.Type == EventTypes.StoreOutageDetected).Body;
         Assert.Equal(("network", 4, "east"), (storeAlert.GetProperty("cause").GetString(), storeAlert.GetProperty("storeTerminals").GetInt32(), storeAlert.GetProperty("region").GetString()));
-        Assert.All(published.Where(e => e.Exchange == WireNames.IncidentOpenedExchange), e => Assert.Equal(storeIncidentId, e.Body.GetProperty("heldBackBy").GetGuid()));
-        Assert.All(published, e => Assert.True(e.Sequence > 0, $"{e.Exchange} without the {WireNames.EventSequenceHeader} header"));
+        Assert.All(published.Where(e => e.Type == EventTypes.IncidentOpened), e => Assert.Equal(storeIncidentId, e.Body.GetProperty("heldBackBy").GetGuid()));
+        Assert.All(published, e => Assert.True(e.Sequence > 0, $"{e.Type} without the {WireNames.EventSequenceHeader} header"));
 
         // What ops heard: one alert, for the store.
         await System.Webhook.WaitForAsync(w => !w.Failed && Kind(w) == "store.outage.detected");
@@ -139,7 +139,7 @@ public sealed class PlatformOutageTests(TestServers servers) : SystemTest(server
     {
         var devices = Enumerable.Range(1, 50).Select(i => $"S{40 + (i % 5)}-T{i:000}").ToList();
         var quiet = devices.Take(20).ToHashSet();
-        await using var tap = await System.TapAsync(WireNames.PlatformOutageDetectedExchange, WireNames.PlatformOutageResolvedExchange, WireNames.IncidentOpenedExchange);
+        await using var tap = await System.TapAsync(EventTypes.PlatformOutageDetected, EventTypes.PlatformOutageResolved, EventTypes.IncidentOpened);
         var silenceFrom = DateTimeOffset.UtcNow.AddSeconds(4);
         var resumeAt = DateTimeOffset.MaxValue;
         using var stop = new CancellationTokenSource(TimeSpan.FromSeconds(60));
@@ -168,14 +168,14 @@ public sealed class PlatformOutageTests(TestServers servers) : SystemTest(server
         await stop.CancelAsync();
         await beating;
 
-        await Wait.UntilAsync(async () => (await tap.DrainAsync()).Any(e => e.Exchange == WireNames.PlatformOutageResolvedExchange), TimeSpan.FromSeconds(20), "the platform events published");
+        await Wait.UntilAsync(async () => (await tap.DrainAsync()).Any(e => e.Type == EventTypes.PlatformOutageResolved), TimeSpan.FromSeconds(20), "the platform events published");
         var published = await tap.DrainAsync();
-        var detected = Assert.Single(published, e => e.Exchange == WireNames.PlatformOutageDetectedExchange).Body;
+        var detected = Assert.Single(published, e => e.Type == EventTypes.PlatformOutageDetected).Body;
         Assert.Equal("fleet-silent", detected.GetProperty("cause").GetString());
         Assert.Equal(50, detected.GetProperty("fleetSize").GetInt32());
         Assert.Equal(20, detected.GetProperty("silentDevices").GetInt32());
-        Assert.Single(published, e => e.Exchange == WireNames.PlatformOutageResolvedExchange);
-        Assert.DoesNotContain(published, e => e.Exchange == WireNames.IncidentOpenedExchange);
+        Assert.Single(published, e => e.Type == EventTypes.PlatformOutageResolved);
+        Assert.DoesNotContain(published, e => e.Type == EventTypes.IncidentOpened);
     }
 
     private async Task<List<JsonElement>> PlatformIncidentsAsync() =>

@@ -136,18 +136,14 @@ public sealed class RunningSystem : IAsyncDisposable
         await session.SaveChangesAsync();
     }
 
-    /// <summary>A queue of the test's own bound to integration-event exchanges, to see exactly what IncidentService published.</summary>
-    public async Task<IntegrationEventTap> TapAsync(params string[] exchanges)
+    /// <summary>A queue of the test's own bound to the integration-event exchange, to see exactly what IncidentService published (of these types).</summary>
+    public async Task<IntegrationEventTap> TapAsync(params string[] types)
     {
         var channel = await OpenChannelAsync();
         var queue = (await channel.QueueDeclareAsync("", durable: false, exclusive: true, autoDelete: true)).QueueName;
-        foreach (var exchange in exchanges)
-        {
-            await channel.ExchangeDeclareAsync(exchange, ExchangeType.Fanout, durable: true);
-            await channel.QueueBindAsync(queue, exchange, "");
-        }
-
-        return new IntegrationEventTap(channel, queue);
+        await channel.ExchangeDeclareAsync(WireNames.IncidentEventsExchange, ExchangeType.Topic, durable: true);
+        await channel.QueueBindAsync(queue, WireNames.IncidentEventsExchange, "#");
+        return new IntegrationEventTap(channel, queue, types);
     }
 
     private Dictionary<string, string?> Settings() => new(extra.Concat(new Dictionary<string, string?>
@@ -239,16 +235,20 @@ public sealed class RunningSystem : IAsyncDisposable
 }
 
 /// <summary>Integration events as they left IncidentService: exchange name, JSON body and the event-sequence header.</summary>
-public sealed class IntegrationEventTap(IChannel channel, string queue) : IAsyncDisposable
+public sealed class IntegrationEventTap(IChannel channel, string queue, IReadOnlyCollection<string> types) : IAsyncDisposable
 {
-    private readonly List<(string Exchange, JsonElement Body, long? Sequence)> seen = [];
+    private readonly List<(string Type, JsonElement Body, long? Sequence)> seen = [];
 
-    public async Task<IReadOnlyList<(string Exchange, JsonElement Body, long? Sequence)>> DrainAsync()
+    /// <summary>Everything of the tapped types published so far, in the order it arrived (AMQP type, body, event-sequence header).</summary>
+    public async Task<IReadOnlyList<(string Type, JsonElement Body, long? Sequence)>> DrainAsync()
     {
         while (await channel.BasicGetAsync(queue, autoAck: true) is { } message)
         {
             var sequence = message.BasicProperties.Headers?.TryGetValue(WireNames.EventSequenceHeader, out var value) == true && value is long number ? number : (long?)null;
-            seen.Add((message.Exchange, JsonDocument.Parse(message.Body).RootElement.Clone(), sequence));
+            if (message.BasicProperties.Type is { } type && (types.Count == 0 || types.Contains(type)))
+            {
+                seen.Add((type, JsonDocument.Parse(message.Body).RootElement.Clone(), sequence));
+            }
         }
 
         return seen;

@@ -124,25 +124,13 @@ public abstract class NotificationTest(TestServers servers) : SystemTest(servers
         return config;
     }
 
-    private static readonly Dictionary<Type, string> Exchanges = new()
-    {
-        [typeof(IncidentOpened)] = WireNames.IncidentOpenedExchange,
-        [typeof(IncidentResolved)] = WireNames.IncidentResolvedExchange,
-        [typeof(IncidentAcknowledged)] = WireNames.IncidentAcknowledgedExchange,
-        [typeof(IncidentEscalated)] = WireNames.IncidentEscalatedExchange,
-        [typeof(StoreOutageDetected)] = WireNames.StoreOutageDetectedExchange,
-        [typeof(StoreOutageResolved)] = WireNames.StoreOutageResolvedExchange,
-        [typeof(PlatformOutageDetected)] = WireNames.PlatformOutageDetectedExchange,
-        [typeof(PlatformOutageResolved)] = WireNames.PlatformOutageResolvedExchange,
-    };
-
-    /// <summary>What a non-.NET producer would do: raw JSON on the documented exchange.</summary>
+    /// <summary>What a non-.NET producer would do: raw JSON on the one documented exchange, its type in the AMQP type property.</summary>
     protected async Task PublishAsync<T>(T message)
-        where T : class
+        where T : class, IIntegrationEvent
     {
         await using var channel = await System.OpenChannelAsync();
-        var properties = new BasicProperties { ContentType = "application/json", MessageId = Guid.NewGuid().ToString(), Persistent = true };
-        await channel.BasicPublishAsync(Exchanges[typeof(T)], "", mandatory: true, properties, JsonSerializer.SerializeToUtf8Bytes(message, WireJson.Options));
+        var properties = new BasicProperties { ContentType = "application/json", MessageId = Guid.NewGuid().ToString(), Persistent = true, Type = IntegrationEvents.NameOf(typeof(T)) };
+        await channel.BasicPublishAsync(WireNames.IncidentEventsExchange, message.IncidentId.ToString(), mandatory: true, properties, JsonSerializer.SerializeToUtf8Bytes(message, WireJson.Options));
     }
 
     protected static IncidentOpened Opened(string deviceId, string code = "WIFI_DOWN", Severity severity = Severity.Blocking, string component = "network", string? region = null, IReadOnlyList<string>? tags = null, Guid? heldBackBy = null) =>

@@ -21,7 +21,7 @@ public sealed class EndToEndTraceTests(TestServers servers) : SystemTest(servers
         var stopped = new ConcurrentQueue<Activity>();
         using var listener = new ActivityListener
         {
-            ShouldListenTo = source => source.Name is "PosOps.TerminalAgent" or "PosOps.IncidentService" or "MassTransit",
+            ShouldListenTo = source => source.Name is "PosOps.TerminalAgent" or "PosOps.IncidentService" or "PosOps.NotificationService",
             Sample = (ref ActivityCreationOptions<ActivityContext> _) => ActivitySamplingResult.AllDataAndRecorded,
             ActivityStopped = stopped.Enqueue,
         };
@@ -45,8 +45,8 @@ public sealed class EndToEndTraceTests(TestServers servers) : SystemTest(servers
         {
             await Wait.UntilAsync(() =>
             {
-                consumed = stopped.FirstOrDefault(a => a.Source.Name == "MassTransit" && a.Kind == ActivityKind.Consumer
-                && a.DisplayName == $"{WireNames.NotificationQueue}.opened process");
+                consumed = stopped.FirstOrDefault(a => a.Source.Name == "PosOps.NotificationService" && a.Kind == ActivityKind.Consumer
+                && a.DisplayName == "consume incident-opened");
                 return Task.FromResult(consumed is not null);
             }, TimeSpan.FromSeconds(30), "NotificationService consuming IncidentOpened");
         }

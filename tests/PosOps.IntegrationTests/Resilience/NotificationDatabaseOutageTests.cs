@@ -1,6 +1,6 @@
 using System.Diagnostics;
 using Microsoft.Extensions.Configuration;
-using PosOps.Cli.Commands;
+using PosOps.Contracts;
 using PosOps.NotificationService;
 using Xunit.Abstractions;
 
@@ -8,7 +8,7 @@ namespace PosOps.IntegrationTests.Resilience;
 
 /// <summary>
 /// NotificationService's database is stopped for 5 minutes (POSOPS_NOTIFY_OUTAGE_SECONDS; the retry cadence
-/// shortened by Resilience:BackoffMaxSeconds) while incidents keep opening: no alert goes to an _error
+/// shortened by Resilience:BackoffMaxSeconds) while incidents keep opening: no alert goes to the error
 /// queue, NotificationService stays up, and every alert is delivered once afterwards.
 /// </summary>
 [Collection(ServersCollection.Name)]
@@ -72,20 +72,7 @@ public sealed class NotificationDatabaseOutageTests(TestServers servers, ITestOu
 
     private static async Task<long> ErrorCountAsync(RunningSystem system)
     {
-        long count = 0;
-        foreach (var queue in ErrorsCommand.Queues)
-        {
-            await using var channel = await system.OpenChannelAsync();
-            try
-            {
-                count += (await channel.QueueDeclarePassiveAsync(queue + "_error")).MessageCount;
-            }
-            catch (RabbitMQ.Client.Exceptions.OperationInterruptedException)
-            {
-                // No _error queue: nothing was ever moved there.
-            }
-        }
-
-        return count;
+        await using var channel = await system.OpenChannelAsync();
+        return (await channel.QueueDeclarePassiveAsync(WireNames.NotificationErrorQueue)).MessageCount;
     }
 }

@@ -143,10 +143,14 @@ public sealed class OutageDrill(RunningSystem system, RunningAgent agent, string
         return waited.Elapsed;
     }
 
-    /// <summary>Every edge once and in order; each edge one transition; each transition one alert (by event id).</summary>
+    /// <summary>
+    /// Every edge once and in order; each edge one transition; each transition one alert (by event id);
+    /// one incident's alerts reached the receiver in the order its transitions were committed.
+    /// </summary>
     public async Task<TimeSpan> AssertExactlyOnceAsync(TimeSpan alertTimeout)
     {
         var transitions = new List<string>();
+        var committed = new Dictionary<string, List<string>>(StringComparer.Ordinal);
         foreach (var device in devices)
         {
             Assert.Equal(expected[device], await EdgesAsync(device));
@@ -154,6 +158,11 @@ public sealed class OutageDrill(RunningSystem system, RunningAgent agent, string
             var mine = events.Where(e => e.GetProperty("type").GetString() is "incident_opened" or "incident_reopened" or "incident_resolved").ToList();
             Assert.Equal(expected[device].Count, mine.Count);
             transitions.AddRange(mine.Select(e => e.GetProperty("id").GetString()!));
+            foreach (var e in mine)
+            {
+                var incident = e.GetProperty("data").GetProperty("incidentId").GetString()!;
+                (committed.TryGetValue(incident, out var ids) ? ids : committed[incident] = []).Add(e.GetProperty("id").GetString()!);
+            }
         }
 
         var waited = Stopwatch.StartNew();
@@ -161,6 +170,12 @@ public sealed class OutageDrill(RunningSystem system, RunningAgent agent, string
             "an alert for every transition");
         var alerted = system.Webhook.Received.Where(w => !w.Failed).GroupBy(w => w.Field("eventId")).ToDictionary(g => g.Key, g => g.Count());
         Assert.All(transitions, id => Assert.Equal(1, alerted.GetValueOrDefault(id)));
+        var arrived = system.Webhook.Received.Where(w => !w.Failed).Select(w => w.Field("eventId")).ToList();
+        foreach (var (incident, ids) in committed)
+        {
+            Assert.True(ids.SequenceEqual(arrived.Where(ids.Contains)), $"incident {incident}: alerts arrived as {string.Join(", ", arrived.Where(ids.Contains))}, committed as {string.Join(", ", ids)}");
+        }
+
         return waited.Elapsed;
     }
 

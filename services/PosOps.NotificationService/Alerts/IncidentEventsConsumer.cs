@@ -1,0 +1,137 @@
+using System.Diagnostics;
+using System.Threading.Channels;
+using Microsoft.Extensions.Options;
+using PosOps.Contracts;
+using PosOps.Contracts.Incidents;
+using PosOps.NotificationService.Delivery;
+using PosOps.ServiceDefaults.Messaging;
+using RabbitMQ.Client;
+using RabbitMQ.Client.Events;
+
+namespace PosOps.NotificationService;
+
+/// <summary>
+/// Takes incident events from the partitions one at a time, in order, and acknowledges each once its
+/// alert is safe in the delivery log. While the database (or anything the intake needs) is away the
+/// partition waits at that event, unacknowledged, for as long as the outage lasts: nothing overtakes
+/// it and nothing is dead-lettered for it. Only an event that can never become an alert goes to
+/// <see cref="WireNames.NotificationErrorQueue"/> with its reason, counted in posops_notifications_errored.
+/// </summary>
+public sealed partial class IncidentEventsConsumer(
+    AlertIntake intake, AmqpConnectionProvider connections, IOptions<IntakeOptions> options, DependencyGuard guard, DeliveryMetrics metrics,
+    ILogger<IncidentEventsConsumer> logger) : BackgroundService
+{
+    public const string Loop = "alert intake";
+
+    public static readonly ActivitySource Source = new("PosOps.NotificationService");
+
+    private sealed record Delivery(ulong Tag, byte[] Body, IReadOnlyBasicProperties Properties, bool Redelivered);
+
+    protected override async Task ExecuteAsync(CancellationToken stoppingToken)
+    {
+        var partitions = options.Value.Partitions;
+        try
+        {
+            // Queues of the layout before one exchange go first: their events are older than anything here.
+            await guard.RunAsync(Loop + " (retiring old queues)", ct => RetiredQueues.DrainAsync(connections, intake, logger, ct), stoppingToken);
+            await Task.WhenAll(Enumerable.Range(0, partitions).Select(n =>
+                guard.RunAsync($"{Loop} {IncidentEventsTopology.Partition(n)}", ct => ConsumeAsync(n, ct), stoppingToken)));
+        }
+        catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
+        {
+            // Stopping.
+        }
+    }
+
+    /// <summary>Consumes one partition until the service stops; throws when the channel closes (the guard reconnects).</summary>
+    private async Task ConsumeAsync(int partition, CancellationToken stoppingToken)
+    {
+        var queue = IncidentEventsTopology.Partition(partition);
+        var connection = await connections.GetAsync(stoppingToken);
+        await using var channel = await connection.CreateChannelAsync(new CreateChannelOptions(publisherConfirmationsEnabled: true, publisherConfirmationTrackingEnabled: true), stoppingToken);
+        await IncidentEventsTopology.DeclareAsync(channel, options.Value.Partitions, stoppingToken);
+        await channel.BasicQosAsync(0, (ushort)options.Value.Prefetch, global: false, stoppingToken);
+
+        var inbox = System.Threading.Channels.Channel.CreateUnbounded<Delivery>(new UnboundedChannelOptions { SingleReader = true, SingleWriter = true });
+        channel.ChannelShutdownAsync += (_, _) =>
+        {
+            inbox.Writer.TryComplete();
+            return Task.CompletedTask;
+        };
+        var consumer = new AsyncEventingBasicConsumer(channel);
+        consumer.ReceivedAsync += (_, ea) =>
+        {
+            // The body buffer is only valid inside this callback, so it is copied.
+            inbox.Writer.TryWrite(new Delivery(ea.DeliveryTag, ea.Body.ToArray(), ea.BasicProperties, ea.Redelivered));
+            return Task.CompletedTask;
+        };
+        consumer.UnregisteredAsync += (_, _) =>
+        {
+            inbox.Writer.TryComplete();
+            return Task.CompletedTask;
+        };
+        await channel.BasicConsumeAsync(queue, autoAck: false, consumer, stoppingToken);
+        guard.Recovered($"{Loop} {queue}");
+        LogConsuming(queue);
+
+        while (await inbox.Reader.WaitToReadAsync(stoppingToken))
+        {
+            while (inbox.Reader.TryRead(out var delivery))
+            {
+                await TakeAsync(channel, queue, delivery, stoppingToken);
+                await channel.BasicAckAsync(delivery.Tag, multiple: false, stoppingToken);
+            }
+        }
+
+        throw new DependencyUnavailableException(DependencyFailure.RabbitMq, $"the channel for {queue} closed");
+    }
+
+    private async Task TakeAsync(IChannel channel, string queue, Delivery delivery, CancellationToken stoppingToken)
+    {
+        var type = delivery.Properties.Type;
+        IIntegrationEvent message;
+        try
+        {
+            message = IncidentEventsWire.Read(type, delivery.Body);
+        }
+        catch (FormatException e)
+        {
+            await ParkAsync(channel, queue, delivery, e.Message, stoppingToken);
+            return;
+        }
+
+        var parent = IncidentEventsWire.Header(delivery.Properties, IncidentEventsWire.TraceParentHeader);
+        using var span = ActivityContext.TryParse(parent, null, isRemote: true, out var context)
+            ? Source.StartActivity($"consume {type}", ActivityKind.Consumer, context)
+            : Source.StartActivity($"consume {type}", ActivityKind.Consumer);
+        span?.SetTag("messaging.destination.name", queue);
+        try
+        {
+            // A dependency outage is waited out here, at this event, in order (see the class comment).
+            await guard.RunAsync($"{Loop} {queue}", ct => intake.TakeAsync(message, IncidentEventsWire.Sequence(delivery.Properties), ct), stoppingToken);
+        }
+        catch (Exception e) when (e is not OperationCanceledException)
+        {
+            // Not a dependency being away (the guard waits those out): this event can never become an alert.
+            await ParkAsync(channel, queue, delivery, $"{e.GetType().Name}: {e.Message}", stoppingToken);
+        }
+    }
+
+    private async Task ParkAsync(IChannel channel, string queue, Delivery delivery, string reason, CancellationToken stoppingToken)
+    {
+        var headers = delivery.Properties.Headers is { } h ? new Dictionary<string, object?>(h) : [];
+        headers[WireNames.ReasonHeader] = reason;
+        headers[WireNames.SourceQueueHeader] = queue;
+        headers["x-posops-failed-at"] = DateTimeOffset.UtcNow.ToString("O", System.Globalization.CultureInfo.InvariantCulture); // posops errors shows it
+        var properties = new BasicProperties(delivery.Properties) { Headers = headers, Persistent = true };
+        await channel.BasicPublishAsync(string.Empty, WireNames.NotificationErrorQueue, mandatory: true, properties, delivery.Body, stoppingToken);
+        metrics.Errored(delivery.Properties.Type ?? "untyped", new FormatException(reason));
+        LogParked(delivery.Properties.Type, delivery.Properties.MessageId, reason);
+    }
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "Taking incident events from {Queue}")]
+    private partial void LogConsuming(string queue);
+
+    [LoggerMessage(Level = LogLevel.Error, Message = "Incident event {Type} {MessageId} can never become an alert ({Reason}); moved to the error queue")]
+    private partial void LogParked(string? type, string? messageId, string reason);
+}
