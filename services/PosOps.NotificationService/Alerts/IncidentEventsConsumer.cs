@@ -27,6 +27,34 @@ public sealed partial class IncidentEventsConsumer(
 
     private sealed record Delivery(ulong Tag, byte[] Body, IReadOnlyBasicProperties Properties, bool Redelivered);
 
+    /// <summary>
+    /// Started means bound: the partitions exist before the host reports started, so an event published
+    /// from then on is kept even if consuming starts a moment later. A broker that is down is waited for
+    /// (up to <see cref="BindTimeout"/>), then consuming keeps trying in the background.
+    /// </summary>
+    public override async Task StartAsync(CancellationToken cancellationToken)
+    {
+        using var timeout = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+        timeout.CancelAfter(BindTimeout);
+        try
+        {
+            await guard.RunAsync(Loop, async ct =>
+            {
+                var connection = await connections.GetAsync(ct);
+                await using var channel = await connection.CreateChannelAsync(cancellationToken: ct);
+                await IncidentEventsTopology.DeclareAsync(channel, options.Value.Partitions, ct);
+            }, timeout.Token);
+        }
+        catch (OperationCanceledException) when (!cancellationToken.IsCancellationRequested)
+        {
+            LogNotBound(BindTimeout.TotalSeconds);
+        }
+
+        await base.StartAsync(cancellationToken);
+    }
+
+    private static readonly TimeSpan BindTimeout = TimeSpan.FromSeconds(30);
+
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
         var partitions = options.Value.Partitions;
@@ -128,6 +156,9 @@ public sealed partial class IncidentEventsConsumer(
         metrics.Errored(delivery.Properties.Type ?? "untyped", new FormatException(reason));
         LogParked(delivery.Properties.Type, delivery.Properties.MessageId, reason);
     }
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "The incident-event partitions could not be declared within {Seconds} s; starting anyway, consuming keeps trying")]
+    private partial void LogNotBound(double seconds);
 
     [LoggerMessage(Level = LogLevel.Information, Message = "Taking incident events from {Queue}")]
     private partial void LogConsuming(string queue);

@@ -20,17 +20,17 @@ public sealed partial class DeliveryLog
         await using var command = dataSource.CreateCommand($"""
             update {Schema}.deliveries d set status = 'sending', lease_until = now() + $2, updated_at = now()
             from (
-                -- One incident's alerts reach a receiver in the order IncidentService stored them (event
-                -- sequence; without one, recorded-at): a later one waits while an earlier one for the same
-                -- incident and receiver is pending or being sent (e.g. waiting to be retried). They arrive in
-                -- commit order (one partition per incident), so nothing has to wait for one still on its way.
+                -- One incident's alerts reach a receiver in the order they were taken in, which is the order
+                -- IncidentService published them (one partition per incident, taken one at a time): a later
+                -- one waits while an earlier one for the same incident and receiver is pending or being sent
+                -- (e.g. waiting to be retried). Taken order, not event sequence: a held incident's opening is
+                -- published at its release, after transitions stored before it.
                 select x.alert_key from {Schema}.deliveries x
                 where ((x.status = 'pending' and x.next_attempt_at <= now()) or (x.status = 'sending' and x.lease_until < now()))
                   and not exists (
                       select 1 from {Schema}.deliveries o
                       where o.incident_id = x.incident_id and o.receiver = x.receiver
-                        and case when o.event_sequence is not null and x.event_sequence is not null then o.event_sequence < x.event_sequence
-                                 else (coalesce(o.recorded_at, o.created_at), o.created_at) < (coalesce(x.recorded_at, x.created_at), x.created_at) end
+                        and o.created_at < x.created_at
                         and o.status in ('pending', 'sending') and o.incident_id <> '00000000-0000-0000-0000-000000000000')
                 order by x.created_at
                 limit $1 for update skip locked
