@@ -4,10 +4,10 @@ using Microsoft.Extensions.Options;
 using Npgsql;
 using PosOps.Contracts;
 using PosOps.Contracts.Agent;
-using PosOps.IncidentService.Observability;
 using PosOps.ServiceDefaults.Messaging;
 using RabbitMQ.Client;
 using RabbitMQ.Client.Events;
+using PosOps.IncidentService.Incidents;
 
 namespace PosOps.IncidentService.AgentInbox;
 

@@ -2,12 +2,6 @@ using System.Collections.Immutable;
 using PosOps.Contracts.Agent;
 using PosOps.Contracts.Commands;
 using PosOps.Contracts.Incidents;
-using PosOps.IncidentService.Correlation;
-using PlatformOutageDetected = PosOps.IncidentService.Correlation.PlatformOutageDetected;
-using PlatformOutageResolved = PosOps.IncidentService.Correlation.PlatformOutageResolved;
-using StoreOutageDetected = PosOps.IncidentService.Correlation.StoreOutageDetected;
-using StoreOutageResolved = PosOps.IncidentService.Correlation.StoreOutageResolved;
-using PosOps.IncidentService.Runbooks;
 
 namespace PosOps.IncidentService.Incidents;
 

@@ -3,8 +3,8 @@ using System.Text.Json;
 using Marten;
 using MassTransit;
 using PosOps.Contracts;
-using PosOps.IncidentService.Correlation;
 using PosOps.IncidentService.Fleet;
+using PosOps.IncidentService.Incidents;
 
 namespace PosOps.IncidentService.LiveFeed;
 

@@ -1,6 +1,5 @@
 using Marten;
 using MassTransit;
-using PosOps.IncidentService.Correlation;
 using PosOps.IncidentService.Incidents;
 using PosOps.IncidentService.Remediation;
 using PosOps.ServiceDefaults.Messaging;

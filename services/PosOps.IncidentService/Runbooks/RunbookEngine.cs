@@ -1,7 +1,6 @@
 using PosOps.Contracts.Agent;
 using PosOps.Contracts.Commands;
 using Severity = PosOps.Contracts.Incidents.Severity;
-using PosOps.IncidentService.Correlation;
 using PosOps.IncidentService.Incidents;
 using PosOps.IncidentService.Registry;
 
@@ -9,15 +8,6 @@ namespace PosOps.IncidentService.Runbooks;
 
 /// <summary>What a runbook decision needs besides the device's state: the registry, and ids for new commands.</summary>
 public sealed record RunbookContext(DeviceRegistration? Device, StoreRegistration? Store, Func<Guid> NewId);
-
-/// <summary>A durable timer a decision asks for (written in the same transaction as its events).</summary>
-public sealed record TimerRequest(string Kind, Guid IncidentId, int Level, DateTimeOffset DueAt);
-
-/// <summary>Events to append after the ones that caused them, and the timers they start.</summary>
-public sealed record Reaction(IReadOnlyList<IDeviceEvent> Events, IReadOnlyList<TimerRequest> Timers)
-{
-    public static readonly Reaction None = new([], []);
-}
 
 /// <summary>Ops ticks a manual or contact step (or any current step) as done or not done.</summary>
 public sealed record TickRunbookStep(string DeviceId, Guid IncidentId, string StepId, bool Done, string By, string? Note, DateTimeOffset Now) : DeviceCommand(DeviceId, Now);
