@@ -3,9 +3,9 @@ using System.Security.Claims;
 using Marten;
 using Microsoft.AspNetCore.Http.HttpResults;
 using PosOps.IncidentService.Audit;
-using PosOps.IncidentService.Correlation;
 using PosOps.IncidentService.Registry;
 using PosOps.IncidentService.Security;
+using PosOps.IncidentService.Incidents;
 
 namespace PosOps.IncidentService.Api;
 

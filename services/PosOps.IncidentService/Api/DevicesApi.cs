@@ -52,7 +52,8 @@ public static class DevicesApi
                 return TypedResults.Problem(title: $"status must be one of: {string.Join(", ", TradingStatuses.Names)}", statusCode: StatusCodes.Status400BadRequest);
             }
 
-            only = await TradingStatuses.DevicesAsync(session, trading, cancellationToken);
+            var (ids, include) = await TradingStatuses.DevicesAsync(session, trading, cancellationToken);
+            only = new DeviceSet(ids, include);
             filtered = trading;
         }
 

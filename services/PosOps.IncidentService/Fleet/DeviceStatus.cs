@@ -3,8 +3,6 @@ using Marten;
 using Marten.Events.Aggregation;
 using Severity = PosOps.Contracts.Incidents.Severity;
 using PosOps.IncidentService.Incidents;
-using PosOps.IncidentService.Liveness;
-using PosOps.IncidentService.Runbooks;
 
 namespace PosOps.IncidentService.Fleet;
 
@@ -64,7 +62,7 @@ public sealed class DeviceStatusProjection : SingleStreamProjection<DeviceStatus
             case BackupTerminalAssigned b:
                 status = status with { BackupDeviceId = b.BackupDeviceId };
                 break;
-            case Correlation.StoreOutageDetected s:
+            case StoreOutageDetected s:
                 status = status with { StoreId = s.StoreId };
                 break;
             default:
@@ -98,12 +96,12 @@ public static class TradingStatuses
     /// The devices with that status. A device whose stream never had an incident has no DeviceStatus
     /// document and is Ok, so Ok is "all but those with another status".
     /// </summary>
-    public static async Task<DeviceSet> DevicesAsync(IQuerySession session, TradingStatus status, CancellationToken cancellationToken)
+    public static async Task<(IReadOnlyCollection<string> Ids, bool Include)> DevicesAsync(IQuerySession session, TradingStatus status, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(session);
         var ids = status == TradingStatus.Ok
             ? await session.Query<DeviceStatus>().Where(s => s.Status != TradingStatus.Ok).Select(s => s.Id).ToListAsync(cancellationToken)
             : await session.Query<DeviceStatus>().Where(s => s.Status == status).Select(s => s.Id).ToListAsync(cancellationToken);
-        return new DeviceSet(ids, Include: status != TradingStatus.Ok);
+        return (ids, status != TradingStatus.Ok);
     }
 }

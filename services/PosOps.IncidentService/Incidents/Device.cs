@@ -1,7 +1,6 @@
 using System.Collections.Immutable;
 using PosOps.Contracts.Agent;
 using PosOps.Contracts.Incidents;
-using PosOps.IncidentService.Runbooks;
 
 namespace PosOps.IncidentService.Incidents;
 

@@ -2,110 +2,14 @@ using System.Collections.Immutable;
 using PosOps.Contracts.Agent;
 using PosOps.Contracts.Commands;
 using PosOps.Contracts.Incidents;
-using PosOps.IncidentService.Correlation;
-using PlatformOutageDetected = PosOps.IncidentService.Correlation.PlatformOutageDetected;
-using PlatformOutageResolved = PosOps.IncidentService.Correlation.PlatformOutageResolved;
-using StoreOutageDetected = PosOps.IncidentService.Correlation.StoreOutageDetected;
-using StoreOutageResolved = PosOps.IncidentService.Correlation.StoreOutageResolved;
-using PosOps.IncidentService.Runbooks;
 
 namespace PosOps.IncidentService.Incidents;
-
-public abstract record DeviceCommand(string DeviceId, DateTimeOffset Now);
-
-/// <summary>Something the terminal's agent said; its sequence makes a replay or a late message harmless.</summary>
-public abstract record AgentReport(Guid MessageId, string DeviceId, string StoreId, long Sequence, DateTimeOffset OccurredAt, DateTimeOffset Now)
-    : DeviceCommand(DeviceId, Now);
-
-/// <summary>The agent reported a fault. <paramref name="NewIncidentId"/> is used only if an incident opens.</summary>
-public sealed record RecordFault(
-    Guid MessageId, string DeviceId, string StoreId, long Sequence, string Component, string FaultCode, Severity Severity,
-    DateTimeOffset OccurredAt, Guid NewIncidentId, DateTimeOffset Now)
-    : AgentReport(MessageId, DeviceId, StoreId, Sequence, OccurredAt, Now);
-
-/// <summary>The agent reported that a fault cleared.</summary>
-public sealed record RecordFaultCleared(
-    Guid MessageId, string DeviceId, string StoreId, long Sequence, string Component, string FaultCode,
-    DateTimeOffset OccurredAt, DateTimeOffset Now)
-    : AgentReport(MessageId, DeviceId, StoreId, Sequence, OccurredAt, Now);
-
-/// <summary>Ops or a runbook sends a remediation command to the terminal (server-side: no agent sequence).</summary>
-public sealed record IssueRemediationCommand(
-    string DeviceId, Guid CommandId, CommandKind Command, string? Network, string? NoticeEn, string? NoticeZh, string IssuedBy, DateTimeOffset ExpiresAt, DateTimeOffset Now)
-    : DeviceCommand(DeviceId, Now);
-
-/// <summary>One fault in a heartbeat's health picture, with the id its incident gets if one opens.</summary>
-public sealed record ReportedFault(string Component, string Code, Severity Severity, Guid NewIncidentId);
-
-/// <summary>
-/// Level-triggered reconciliation (design principle 2): the heartbeat's full picture is the truth; a
-/// fault in it with no incident opens one, an incident whose fault is gone from it resolves.
-/// </summary>
-public sealed record ReconcileHealth(
-    Guid MessageId, string DeviceId, string StoreId, long Sequence, IReadOnlyList<ReportedFault> Faults, DateTimeOffset OccurredAt, DateTimeOffset Now)
-    : AgentReport(MessageId, DeviceId, StoreId, Sequence, OccurredAt, Now);
-
-/// <summary>No heartbeat for longer than the threshold: treat as power or network loss until the device says otherwise.</summary>
-public sealed record RecordSilence(string DeviceId, string StoreId, DateTimeOffset LastSeenAt, Guid NewIncidentId, DateTimeOffset Now) : DeviceCommand(DeviceId, Now);
-
-/// <summary>A silent device sent a heartbeat again.</summary>
-public sealed record RecordDeviceBack(string DeviceId, string StoreId, DateTimeOffset SilentSince, DateTimeOffset Now) : DeviceCommand(DeviceId, Now);
-
-/// <summary>Ops takes the incident.</summary>
-public sealed record AcknowledgeIncident(string DeviceId, Guid IncidentId, string By, DateTimeOffset Now) : DeviceCommand(DeviceId, Now);
-
-/// <summary>A workaround is in place (backup terminal, offline mode, other network).</summary>
-public sealed record MitigateIncident(string DeviceId, Guid IncidentId, string Workaround, string By, DateTimeOffset Now) : DeviceCommand(DeviceId, Now);
-
-/// <summary>Ops says the fault is gone (the follow-up check still has to pass).</summary>
-public sealed record ResolveIncident(string DeviceId, Guid IncidentId, string By, string? Note, DateTimeOffset Now) : DeviceCommand(DeviceId, Now);
-
-/// <summary>
-/// The follow-up timer: the incident stayed resolved for the whole window. <paramref name="JournalEmpty"/>
-/// says the terminal's offline journal has nothing left to upload (from its last heartbeat).
-/// </summary>
-public sealed record VerifyIncident(string DeviceId, Guid IncidentId, bool JournalEmpty, DateTimeOffset Now) : DeviceCommand(DeviceId, Now);
-
-/// <summary>The follow-up check found the store not trading normally.</summary>
-public sealed record FailFollowUp(string DeviceId, Guid IncidentId, string Reason, DateTimeOffset Now) : DeviceCommand(DeviceId, Now);
-
-/// <summary>The acknowledgement deadline passed: escalate to <paramref name="Level"/> if nobody took the incident.</summary>
-public sealed record EscalateIfUnacknowledged(string DeviceId, Guid IncidentId, int Level, TimeSpan Deadline, DateTimeOffset Now) : DeviceCommand(DeviceId, Now);
-
-/// <summary>Ops closes a verified incident.</summary>
-public sealed record CloseIncident(string DeviceId, Guid IncidentId, string By, DateTimeOffset Now) : DeviceCommand(DeviceId, Now);
-
-/// <summary>How often a fault may come back before the incident counts as flapping.</summary>
-public sealed record FlapPolicy(int Reopens, TimeSpan Window)
-{
-    public static readonly FlapPolicy Default = new(3, TimeSpan.FromHours(1));
-}
-
-/// <summary>The agent reported a network switch.</summary>
-public sealed record RecordNetworkSwitch(
-    Guid MessageId, string DeviceId, string StoreId, long Sequence, string From, string To, string Reason, DateTimeOffset OccurredAt, DateTimeOffset Now)
-    : AgentReport(MessageId, DeviceId, StoreId, Sequence, OccurredAt, Now);
-
-/// <summary>The agent answered a command.</summary>
-public sealed record RecordCommandResult(
-    Guid MessageId, string DeviceId, string StoreId, long Sequence, Guid CommandId, CommandKind Command, CommandStatus Status, string Detail,
-    long DurationMilliseconds, DateTimeOffset OccurredAt, DateTimeOffset Now)
-    : AgentReport(MessageId, DeviceId, StoreId, Sequence, OccurredAt, Now);
-
-/// <summary>
-/// Offline transactions arrived. <paramref name="NewTransactions"/> are the ones the server did not
-/// have yet (the store of transactions decided that, by transaction id).
-/// </summary>
-public sealed record RecordOfflineTransactions(
-    Guid MessageId, string DeviceId, string StoreId, long Sequence, IReadOnlyList<OfflineTransaction> NewTransactions, int Duplicates,
-    IReadOnlyList<CurrencyTotal> JournalTotals, DateTimeOffset OccurredAt, DateTimeOffset Now)
-    : AgentReport(MessageId, DeviceId, StoreId, Sequence, OccurredAt, Now);
 
 /// <summary>
 /// Pure decide/evolve/initial for one device (the Decider pattern). Decide: state + command → events. An empty result means "nothing changed"
 /// (a replay, a late message, or a fault that is already open): that is how redelivery stays harmless.
 /// </summary>
-public static class DeviceDecider
+public static partial class DeviceDecider
 {
     public static Device Initial(string deviceId) =>
         new(deviceId, null, -1, ImmutableDictionary<string, TrackedIncident>.Empty.WithComparers(StringComparer.Ordinal));
@@ -168,36 +72,6 @@ public static class DeviceDecider
         },
         _ => throw new InvalidOperationException($"Device cannot evolve with {@event.GetType().Name}"),
     };
-
-    /// <summary>
-    /// Reconciliation: after this upload, does the server hold, per currency, exactly the count and
-    /// amount the terminal's journal says it holds?
-    /// </summary>
-    private static OfflineTransactionsUploaded Uploaded(RecordOfflineTransactions c, Device state)
-    {
-        var totals = Totals(c.NewTransactions);
-        var after = Add(state.OfflineTotals, totals);
-        var differences = c.JournalTotals
-            .Select(j => (Journal: j, Server: after.GetValueOrDefault(j.Currency) ?? new CurrencyTotal(j.Currency, 0, 0)))
-            .Where(p => p.Journal.Count != p.Server.Count || p.Journal.Amount != p.Server.Amount)
-            .Select(p => $"{p.Journal.Currency}: journal {p.Journal.Count} / {p.Journal.Amount}, server {p.Server.Count} / {p.Server.Amount}")
-            .Concat(after.Keys.Except(c.JournalTotals.Select(j => j.Currency)).Select(cur => $"{cur}: on the server but not in the journal"))
-            .ToList();
-        var reconciliation = differences.Count == 0
-            ? "journal and server agree: " + string.Join(", ", c.JournalTotals.Select(j => $"{j.Count} {j.Currency} {j.Amount}"))
-            : "not yet reconciled: " + string.Join("; ", differences);
-        return new OfflineTransactionsUploaded(c.DeviceId, c.NewTransactions.Count, totals, c.Duplicates, c.JournalTotals, differences.Count == 0, reconciliation,
-            c.MessageId, c.Sequence, c.OccurredAt);
-    }
-
-    private static IReadOnlyList<CurrencyTotal> Totals(IEnumerable<OfflineTransaction> transactions) =>
-        [.. transactions.GroupBy(t => t.Currency, StringComparer.Ordinal).OrderBy(g => g.Key, StringComparer.Ordinal)
-            .Select(g => new CurrencyTotal(g.Key, g.Count(), g.Sum(t => t.Amount)))];
-
-    private static ImmutableDictionary<string, CurrencyTotal> Add(ImmutableDictionary<string, CurrencyTotal> running, IEnumerable<CurrencyTotal> more) =>
-        more.Aggregate(running, (acc, t) => acc.SetItem(t.Currency, acc.TryGetValue(t.Currency, out var have)
-            ? have with { Count = have.Count + t.Count, Amount = have.Amount + t.Amount }
-            : t));
 
     public static Device Rebuild(string deviceId, IEnumerable<IDeviceEvent> events) =>
         events.Aggregate(Initial(deviceId), Evolve);

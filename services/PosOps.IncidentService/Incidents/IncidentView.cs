@@ -1,9 +1,6 @@
 using JasperFx.Events;
 using Marten.Events.Projections;
 using PosOps.Contracts.Incidents;
-using PosOps.IncidentService.Correlation;
-using PosOps.IncidentService.Observability;
-using PosOps.IncidentService.Runbooks;
 
 namespace PosOps.IncidentService.Incidents;
 
@@ -84,7 +81,7 @@ public sealed class IncidentViewProjection : MultiStreamProjection<IncidentView,
 
     public static IncidentView Apply(IncidentLinked e, IncidentView view) => view with { CoveredBy = e.CoveredBy };
 
-    public static IncidentView Apply(Correlation.StoreOutageDetected e, IncidentView view) => view with { AffectedDevices = e.DeviceIds };
+    public static IncidentView Apply(StoreOutageDetected e, IncidentView view) => view with { AffectedDevices = e.DeviceIds };
 
     public static IncidentView Apply(BackupTerminalAssigned e, IncidentView view) => view with { BackupDeviceId = e.BackupDeviceId };
 

@@ -1,19 +1,18 @@
 using JasperFx.Events.Projections;
 using Marten;
-using PosOps.IncidentService.AgentInbox;
+using PosOps.ServiceDefaults.Configuration;
 
 namespace PosOps.IncidentService.Incidents;
 
 public static class IncidentsExtensions
 {
-    /// <summary>Fault ingestion, the device write model and the incident read model.</summary>
+    /// <summary>The kernel: the device stream's events, write model and one writer, durable timers, and the incident read model.</summary>
     public static IHostApplicationBuilder AddIncidents(this IHostApplicationBuilder builder)
     {
         ArgumentNullException.ThrowIfNull(builder);
+        builder.Services.AddValidatedOptions<CorrelationOptions>(CorrelationOptions.Section);
         builder.Services.AddSingleton<DeviceWriter>();
-        builder.Services.AddSingleton<IncidentReactions>();
-        builder.Services.AddSingleton<FaultBatchHandler>();
-        builder.Services.AddAgentQueueConsumer<FaultBatchHandler>();
+        builder.Services.AddSingleton<DeviceReactions>();
         builder.Services.ConfigureMarten(options =>
         {
             options.Projections.Add(new DeviceProjection(), ProjectionLifecycle.Live);
@@ -23,6 +22,11 @@ public static class IncidentsExtensions
                 typeof(NetworkSwitched), typeof(CommandIssued), typeof(CommandAnswered), typeof(OfflineTransactionsUploaded),
                 typeof(IncidentAcknowledged), typeof(IncidentMitigated), typeof(IncidentReopened), typeof(IncidentEscalated),
                 typeof(IncidentVerified), typeof(FollowUpFailed), typeof(IncidentClosed), typeof(SilenceEnded)]);
+            options.Events.AddEventTypes([typeof(RunbookStarted), typeof(RunbookStepStarted), typeof(RunbookStepCompleted),
+                typeof(RunbookStepFailed), typeof(RunbookStepTimedOut), typeof(RunbookFinished), typeof(BackupTerminalAssigned)]);
+            options.Events.AddEventTypes([typeof(StoreOutageDetected), typeof(StoreOutageResolved),
+                typeof(PlatformOutageDetected), typeof(PlatformOutageResolved), typeof(IncidentLinked), typeof(IncidentAlertReleased)]);
+            options.Storage.ExtendedSchemaObjects.Add(DurableTimers.Table());
         });
         return builder;
     }

@@ -2,16 +2,13 @@ using System.Text;
 using System.Text.Json;
 using Marten;
 using PosOps.Contracts;
+using PosOps.IncidentService.Fleet;
+using PosOps.IncidentService.Incidents;
 using PosOps.ServiceDefaults.Messaging;
 using RabbitMQ.Client;
 using RabbitMQ.Client.Events;
-using PosOps.IncidentService.Correlation;
-using PosOps.IncidentService.Fleet;
 
 namespace PosOps.IncidentService.LiveFeed;
-
-/// <summary>Any integration event body: the live feed forwards the JSON as published.</summary>
-public sealed record LiveEnvelope;
 
 /// <summary>The live feed's <c>device-status</c> message: what a terminal can do now, named like the incident events (deviceId).</summary>
 public sealed record LiveDeviceStatus(string DeviceId, string StoreId, TradingStatus Status, IReadOnlyList<OpenFault> OpenFaults, string? ActiveLink, string? BackupDeviceId, DateTimeOffset ChangedAt)

@@ -8,7 +8,6 @@ using PosOps.Contracts.Agent;
 using PosOps.IncidentService.AgentInbox;
 using PosOps.IncidentService.Fleet;
 using PosOps.IncidentService.Incidents;
-using PosOps.IncidentService.Observability;
 
 namespace PosOps.IncidentService.Liveness;
 
@@ -20,8 +19,7 @@ namespace PosOps.IncidentService.Liveness;
 /// (level-triggered reconciliation, principle 2).
 /// </summary>
 public sealed class HeartbeatBatchHandler(
-    NpgsqlDataSource dataSource, IDocumentStore store, IncidentReactions reactions, IOptions<LivenessOptions> liveness, TimeProvider clock,
-    ILogger<HeartbeatBatchHandler> logger) : IAgentBatchHandler
+    NpgsqlDataSource dataSource, IDocumentStore store, DeviceWriter writer, IOptions<LivenessOptions> liveness, TimeProvider clock) : IAgentBatchHandler
 {
     public string Queue => WireNames.HeartbeatQueue;
 
@@ -119,39 +117,33 @@ public sealed class HeartbeatBatchHandler(
             return marks;
         }
 
-        await OptimisticRetry.RunAsync(async () =>
-        {
-            await using var session = store.LightweightSession();
-            foreach (var (beat, silentSince, reconcile) in work)
-            {
-                using var span = EventTracing.StartApply(beat);
-                var stream = await session.Events.FetchForWriting<Device>(beat.DeviceId, cancellationToken);
-                var before = stream.Aggregate ?? DeviceDecider.Initial(beat.DeviceId);
-                var state = before;
-                var events = new List<IDeviceEvent>();
-                if (silentSince is { } since)
-                {
-                    events.AddRange(DeviceDecider.Decide(new RecordDeviceBack(beat.DeviceId, beat.StoreId, since, now), state));
-                    state = events.Aggregate(state, DeviceDecider.Evolve);
-                }
-
-                if (reconcile)
-                {
-                    var reported = Faults(beat)
-                        .Select(f => FaultCatalogue.TryFind(f.Component, f.Code, out var entry, out _) ? new ReportedFault(f.Component, f.Code, entry.Severity, Guid.CreateVersion7(now)) : null)
-                        .OfType<ReportedFault>()
-                        .ToList();
-                    events.AddRange(DeviceDecider.Decide(new ReconcileHealth(beat.MessageId, beat.DeviceId, beat.StoreId, beat.Sequence, reported, beat.OccurredAt, now), state));
-                }
-
-                var (_, appended) = await reactions.ApplyAsync(session, before, [.. events], now, cancellationToken);
-                stream.AppendMany(EventTracing.Stamp(session, appended));
-            }
-
-            await session.SaveChangesAsync(cancellationToken);
-        }, logger);
+        await writer.WriteAsync([.. work.Select(w => Decide(w.Beat, w.SilentSince, w.Reconcile))], cancellationToken);
         return marks;
     }
+
+    // A silence ended and/or an agreed picture, decided together: the reactions see both at once.
+    private static DeviceDecision Decide(Heartbeat beat, DateTimeOffset? silentSince, bool reconcile) => new(beat.DeviceId, (write, before) =>
+    {
+        var now = write.Now;
+        var state = before;
+        var events = new List<IDeviceEvent>();
+        if (silentSince is { } since)
+        {
+            events.AddRange(DeviceDecider.Decide(new RecordDeviceBack(beat.DeviceId, beat.StoreId, since, now), state));
+            state = events.Aggregate(state, DeviceDecider.Evolve);
+        }
+
+        if (reconcile)
+        {
+            var reported = Faults(beat)
+                .Select(f => FaultCatalogue.TryFind(f.Component, f.Code, out var entry, out _) ? new ReportedFault(f.Component, f.Code, entry.Severity, Guid.CreateVersion7(now)) : null)
+                .OfType<ReportedFault>()
+                .ToList();
+            events.AddRange(DeviceDecider.Decide(new ReconcileHealth(beat.MessageId, beat.DeviceId, beat.StoreId, beat.Sequence, reported, beat.OccurredAt, now), state));
+        }
+
+        return ValueTask.FromResult(new Decided(events));
+    }, Message: beat);
 
     private static HashSet<(string Component, string Code)> Faults(Heartbeat beat) =>
         [.. beat.Components.Where(c => c.Status != ComponentStatus.Ok && c.Code is not null).Select(c => (c.Component, c.Code!))];

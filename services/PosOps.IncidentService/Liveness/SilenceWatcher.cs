@@ -1,7 +1,6 @@
 using Marten;
 using Microsoft.Extensions.Options;
 using Npgsql;
-using PosOps.IncidentService.Correlation;
 using PosOps.IncidentService.Incidents;
 
 namespace PosOps.IncidentService.Liveness;

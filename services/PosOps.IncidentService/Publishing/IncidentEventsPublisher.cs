@@ -4,9 +4,7 @@ using JasperFx.Events.Projections;
 using Marten;
 using Marten.Subscriptions;
 using PosOps.Contracts.Commands;
-using PosOps.IncidentService.Correlation;
 using PosOps.IncidentService.Incidents;
-using PosOps.IncidentService.Observability;
 using PosOps.IncidentService.Remediation;
 using Wire = PosOps.Contracts.Incidents;
 

@@ -1,7 +1,6 @@
 using JasperFx.Events;
 using Marten;
 using PosOps.Contracts.Commands;
-using PosOps.IncidentService.Correlation;
 using PosOps.IncidentService.Incidents;
 using PosOps.IncidentService.Registry;
 using Wire = PosOps.Contracts.Incidents;

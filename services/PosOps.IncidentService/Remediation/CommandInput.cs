@@ -1,7 +1,11 @@
 using System.Text.RegularExpressions;
-using PosOps.IncidentService.Correlation;
+using PosOps.IncidentService.Incidents;
+using PosOps.Contracts.Commands;
 
 namespace PosOps.IncidentService.Remediation;
+
+/// <summary>Body of POST /api/devices/{id}/commands.</summary>
+public sealed record SendCommandRequest(CommandKind Kind, string? Network = null, string? NoticeEn = null, string? NoticeZh = null, int ExpiresInSeconds = 120, string IssuedBy = "ops");
 
 /// <summary>What a command request may hold, so that every command recorded can also be sent.</summary>
 public static partial class CommandInput

@@ -1,20 +1,21 @@
-using Marten;
 using Microsoft.Extensions.Options;
 using PosOps.ServiceDefaults.Configuration;
+using PosOps.IncidentService.Incidents;
 
 namespace PosOps.IncidentService.Runbooks;
 
 public static class RunbooksExtensions
 {
-    /// <summary>The runbook library (validated at start-up: a bad file stops the service) and its events.</summary>
+    /// <summary>The runbook library (validated at start-up: a bad file stops the service) its reaction and its timers.</summary>
     public static IHostApplicationBuilder AddRunbooks(this IHostApplicationBuilder builder)
     {
         ArgumentNullException.ThrowIfNull(builder);
         builder.Services.AddValidatedOptions<RunbookOptions>(RunbookOptions.Section);
         builder.Services.AddSingleton(sp => RunbookLibrary.Load(sp.GetRequiredService<IOptions<RunbookOptions>>().Value.Folder));
         builder.Services.AddHostedService<RunbookLibraryCheck>();
-        builder.Services.ConfigureMarten(options => options.Events.AddEventTypes([typeof(RunbookStarted), typeof(RunbookStepStarted), typeof(RunbookStepCompleted),
-            typeof(RunbookStepFailed), typeof(RunbookStepTimedOut), typeof(RunbookFinished), typeof(BackupTerminalAssigned)]));
+        builder.Services.AddSingleton<RunbookReaction>();
+        builder.Services.AddSingleton<IDeviceReaction>(sp => sp.GetRequiredService<RunbookReaction>());
+        builder.Services.AddSingleton<ITimerHandler, RunbookTimers>();
         return builder;
     }
 }

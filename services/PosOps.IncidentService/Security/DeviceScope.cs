@@ -1,8 +1,8 @@
 using System.Security.Claims;
 using Marten;
-using PosOps.IncidentService.Correlation;
 using PosOps.IncidentService.Liveness;
 using PosOps.IncidentService.Registry;
+using PosOps.IncidentService.Incidents;
 
 namespace PosOps.IncidentService.Security;
 

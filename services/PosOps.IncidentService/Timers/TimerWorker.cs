@@ -2,10 +2,8 @@ using Marten;
 using Microsoft.Extensions.Options;
 using PosOps.Contracts.Agent;
 using Npgsql;
-using PosOps.IncidentService.Correlation;
 using PosOps.IncidentService.Incidents;
 using PosOps.IncidentService.Liveness;
-using PosOps.IncidentService.Runbooks;
 
 namespace PosOps.IncidentService.Timers;
 
@@ -14,6 +12,7 @@ public sealed partial class TimerWorker(
     NpgsqlDataSource dataSource,
     IDocumentStore store,
     DeviceWriter writer,
+    IEnumerable<ITimerHandler> handlers,
     DeviceLivenessQueries liveness,
     IOptions<FollowUpOptions> options,
     IOptions<LivenessOptions> livenessOptions,
@@ -50,17 +49,13 @@ public sealed partial class TimerWorker(
     }
 
     // A fired timer is deleted in the transaction that records what it did, so it fires once.
-    private static Action<IDocumentSession, IDeviceEvent[], DateTimeOffset> Completes(DueTimer due) => (session, _, _) => DurableTimers.CompleteIn(session, due.Id);
+    private static Action<IDocumentSession, IDeviceEvent[], DateTimeOffset> Completes(DueTimer due) => DurableTimers.Completes(due);
 
+    // Kinds other features own go to their handler; the lifecycle's own deadlines are fired here.
     private Task FireAsync(DueTimer due, CancellationToken cancellationToken) => due.Kind switch
     {
-        DurableTimers.AcknowledgeDeadline => EscalateAsync(due, cancellationToken),
-        RunbookEngine.StepTimer => writer.DecideRunbookAsync(due.DeviceId, (_, now) => new TimeOutRunbookStep(due.DeviceId, due.IncidentId, due.Level, now), cancellationToken,
-            Completes(due)),
-        RunbookEngine.SettleTimer => writer.DecideRunbookAsync(due.DeviceId, (_, now) => new SettleRunbookStep(due.DeviceId, due.IncidentId, due.Level, now), cancellationToken,
-            Completes(due)),
-        IncidentReactions.AlertHoldTimer => writer.DecideAsync(due.DeviceId, (_, now) => new ReleaseAlert(due.DeviceId, due.IncidentId, now), cancellationToken,
-            Completes(due)),
+        DeadlineTimers.AcknowledgeDeadline => EscalateAsync(due, cancellationToken),
+        _ when handlers.FirstOrDefault(h => h.Kinds.Contains(due.Kind)) is { } handler => handler.FireAsync(due, cancellationToken),
         _ => FollowUpAsync(due, cancellationToken),
     };
 
@@ -82,7 +77,7 @@ public sealed partial class TimerWorker(
                 DurableTimers.CompleteIn(session, due.Id);
                 if (appended.Length > 0 && due.Level < settings.MaxLevel)
                 {
-                    DurableTimers.Schedule(session, DurableTimers.AcknowledgeDeadline, due.DeviceId, due.IncidentId, due.Level + 1, now + deadline, now);
+                    DurableTimers.Schedule(session, DeadlineTimers.AcknowledgeDeadline, due.DeviceId, due.IncidentId, due.Level + 1, now + deadline, now);
                 }
             });
         if (events.Length > 0)

@@ -1,17 +1,17 @@
-using Marten;
 using PosOps.ServiceDefaults.Configuration;
+using PosOps.IncidentService.Incidents;
 
 namespace PosOps.IncidentService.Timers;
 
 public static class TimersExtensions
 {
-    /// <summary>Durable timers in PostgreSQL and the worker that fires them.</summary>
+    /// <summary>The escalation and follow-up deadlines, and the worker that fires every due timer.</summary>
     public static IHostApplicationBuilder AddTimers(this IHostApplicationBuilder builder)
     {
         ArgumentNullException.ThrowIfNull(builder);
         builder.Services.AddValidatedOptions<FollowUpOptions>(FollowUpOptions.Section);
+        builder.Services.AddSingleton<IDeviceReaction, DeadlineTimers>();
         builder.Services.AddHostedService<TimerWorker>();
-        builder.Services.ConfigureMarten(options => options.Storage.ExtendedSchemaObjects.Add(DurableTimers.Table()));
         return builder;
     }
 }

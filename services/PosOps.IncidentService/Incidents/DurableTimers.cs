@@ -1,13 +1,20 @@
 using Marten;
 using Npgsql;
-using PosOps.IncidentService.Incidents;
 using Weasel.Postgresql;
 using Weasel.Postgresql.Tables;
 
-namespace PosOps.IncidentService.Timers;
+namespace PosOps.IncidentService.Incidents;
 
 /// <summary>A due timer, claimed by one IncidentService instance.</summary>
 public sealed record DueTimer(Guid Id, string Kind, string DeviceId, Guid IncidentId, int Level);
+
+/// <summary>Fires due timers of the kinds a feature owns (registered by that feature; the timer worker dispatches).</summary>
+public interface ITimerHandler
+{
+    IReadOnlyCollection<string> Kinds { get; }
+
+    Task FireAsync(DueTimer due, CancellationToken cancellationToken);
+}
 
 /// <summary>
 /// Durable time (design principle 5): deadlines are rows in PostgreSQL, written in the same
@@ -17,8 +24,6 @@ public sealed record DueTimer(Guid Id, string Kind, string DeviceId, Guid Incide
 public static class DurableTimers
 {
     public const string TableName = "timers";
-    public const string FollowUp = "follow-up";
-    public const string AcknowledgeDeadline = "ack-deadline";
     private static readonly string Qualified = $"{EventStoreSchema.Name}.{TableName}";
 
     public static Table Table()
@@ -36,28 +41,11 @@ public static class DurableTimers
         return table;
     }
 
-    /// <summary>Queues, in the session's transaction, the timers the new events start.</summary>
-    public static void ScheduleFor(IDocumentSession session, IEnumerable<IDeviceEvent> events, FollowUpOptions options, DateTimeOffset now)
+    /// <summary>Cancels, in the session's transaction, the timers of one kind of an incident.</summary>
+    public static void Cancel(IDocumentSession session, Guid incidentId, string kind)
     {
         ArgumentNullException.ThrowIfNull(session);
-        ArgumentNullException.ThrowIfNull(events);
-        ArgumentNullException.ThrowIfNull(options);
-        foreach (var e in events)
-        {
-            switch (e)
-            {
-                case IncidentResolved resolved:
-                    Schedule(session, FollowUp, resolved.DeviceId, resolved.IncidentId, 1, now + TimeSpan.FromSeconds(options.WindowSeconds), now);
-                    break;
-                case IncidentReopened reopened:
-                    // A follow-up scheduled for an earlier resolution must not verify the next one early.
-                    session.QueueSqlCommand($"delete from {Qualified} where incident_id = ? and kind = ?", reopened.IncidentId, FollowUp);
-                    break;
-                case IncidentOpened opened:
-                    Schedule(session, AcknowledgeDeadline, opened.DeviceId, opened.IncidentId, 1, now + options.Escalation.DeadlineFor(opened.Severity), now);
-                    break;
-            }
-        }
+        session.QueueSqlCommand($"delete from {Qualified} where incident_id = ? and kind = ?", incidentId, kind);
     }
 
     public static void Schedule(IDocumentSession session, string kind, string deviceId, Guid incidentId, int level, DateTimeOffset dueAt, DateTimeOffset now)
@@ -99,6 +87,13 @@ public static class DurableTimers
     {
         ArgumentNullException.ThrowIfNull(session);
         session.QueueSqlCommand($"delete from {Qualified} where id = ?", id);
+    }
+
+    /// <summary>The <see cref="DeviceDecision.AlsoInTransaction"/> that deletes a fired timer with what it recorded.</summary>
+    public static Action<IDocumentSession, IDeviceEvent[], DateTimeOffset> Completes(DueTimer due)
+    {
+        ArgumentNullException.ThrowIfNull(due);
+        return (session, _, _) => CompleteIn(session, due.Id);
     }
 
     public static async Task PostponeAsync(NpgsqlDataSource dataSource, Guid id, TimeSpan by, CancellationToken cancellationToken)

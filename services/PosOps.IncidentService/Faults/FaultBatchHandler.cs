@@ -1,19 +1,17 @@
-using JasperFx.Events;
-using Marten;
 using PosOps.Contracts;
 using PosOps.Contracts.Agent;
 using Wire = PosOps.Contracts.Agent;
 using PosOps.IncidentService.AgentInbox;
-using PosOps.IncidentService.Observability;
+using PosOps.IncidentService.Incidents;
 
-namespace PosOps.IncidentService.Incidents;
+namespace PosOps.IncidentService.Faults;
 
 /// <summary>
 /// Fault and clear edges → the device's stream. A batch is one transaction: each device stream is
 /// fetched once with its version, decided in message order, and appended with an expected-version
 /// check, so two replicas never both write the same change (design principle 4).
 /// </summary>
-public sealed class FaultBatchHandler(IDocumentStore store, IncidentReactions reactions, TimeProvider clock, ILogger<FaultBatchHandler> logger) : IAgentBatchHandler
+public sealed class FaultBatchHandler(DeviceWriter writer) : IAgentBatchHandler
 {
     public string Queue => WireNames.FaultQueue;
 
@@ -23,35 +21,10 @@ public sealed class FaultBatchHandler(IDocumentStore store, IncidentReactions re
     public Task HandleAsync(IReadOnlyList<IAgentMessage> batch, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(batch);
-        return OptimisticRetry.RunAsync(() => TryHandleAsync(batch, cancellationToken), logger);
-    }
-
-    private async Task TryHandleAsync(IReadOnlyList<IAgentMessage> batch, CancellationToken cancellationToken)
-    {
-        await using var session = store.LightweightSession();
-        var streams = new Dictionary<string, (IEventStream<Device> Stream, Device State)>(StringComparer.Ordinal);
-        var now = clock.GetUtcNow();
-        foreach (var message in batch)
-        {
-            if (!streams.TryGetValue(message.DeviceId, out var entry))
-            {
-                var stream = await session.Events.FetchForWriting<Device>(message.DeviceId, cancellationToken);
-                entry = (stream, stream.Aggregate ?? DeviceDecider.Initial(message.DeviceId));
-            }
-
-            using var span = EventTracing.StartApply(message);
-            var events = DeviceDecider.Decide(ToCommand(message, now), entry.State);
-            if (events.Length > 0)
-            {
-                var (after, appended) = await reactions.ApplyAsync(session, entry.State, events, now, cancellationToken);
-                entry.Stream.AppendMany(EventTracing.Stamp(session, appended));
-                entry = (entry.Stream, after);
-            }
-
-            streams[message.DeviceId] = entry;
-        }
-
-        await session.SaveChangesAsync(cancellationToken);
+        return writer.WriteAsync(
+            [.. batch.Select(message => new DeviceDecision(message.DeviceId,
+                (write, state) => ValueTask.FromResult(new Decided(DeviceDecider.Decide(ToCommand(message, write.Now), state))), Message: message))],
+            cancellationToken);
     }
 
     private static DeviceCommand ToCommand(IAgentMessage message, DateTimeOffset now) => message switch

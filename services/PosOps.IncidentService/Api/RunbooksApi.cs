@@ -1,9 +1,9 @@
 using Microsoft.AspNetCore.Http.HttpResults;
-using PosOps.IncidentService.Api;
+using PosOps.IncidentService.Runbooks;
 using PosOps.IncidentService.Incidents;
 using PosOps.IncidentService.Security;
 
-namespace PosOps.IncidentService.Runbooks;
+namespace PosOps.IncidentService.Api;
 
 /// <summary>Ops ticks a runbook step: done (with a note) or not done (the runbook branches on it). The actor is the caller.</summary>
 public sealed record StepTickRequest(string? Note = null);
@@ -18,18 +18,20 @@ public static class RunbooksApi
             library.ById(id) is { } runbook ? TypedResults.Ok(runbook) : TypedResults.NotFound()).WithName("GetRunbook");
 
         var steps = app.MapGroup("/api/incidents/{id:guid}/steps/{stepId}").WithTags("Incidents").RequireAuthorization(Policies.Act);
-        steps.MapPost("/complete", (Guid id, string stepId, StepTickRequest? r, [AsParameters] IncidentActionServices s, CancellationToken ct) =>
-            TickAsync(id, stepId, true, r, s, ct)).WithName("CompleteRunbookStep").WithSummary("Tick the current manual or contact step as done");
-        steps.MapPost("/fail", (Guid id, string stepId, StepTickRequest? r, [AsParameters] IncidentActionServices s, CancellationToken ct) =>
-            TickAsync(id, stepId, false, r, s, ct)).WithName("FailRunbookStep").WithSummary("Tick the current step as not done; the runbook takes its failure branch");
+        steps.MapPost("/complete", (Guid id, string stepId, StepTickRequest? r, [AsParameters] IncidentActionServices s, RunbookReaction runbook, CancellationToken ct) =>
+            TickAsync(id, stepId, true, r, s, runbook, ct)).WithName("CompleteRunbookStep").WithSummary("Tick the current manual or contact step as done");
+        steps.MapPost("/fail", (Guid id, string stepId, StepTickRequest? r, [AsParameters] IncidentActionServices s, RunbookReaction runbook, CancellationToken ct) =>
+            TickAsync(id, stepId, false, r, s, runbook, ct)).WithName("FailRunbookStep").WithSummary("Tick the current step as not done; the runbook takes its failure branch");
         return app;
     }
 
     private static Task<Results<Ok<IncidentView>, NotFound, ProblemHttpResult>> TickAsync(
-        Guid id, string stepId, bool done, StepTickRequest? request, IncidentActionServices services, CancellationToken cancellationToken) =>
+        Guid id, string stepId, bool done, StepTickRequest? request, IncidentActionServices services, RunbookReaction runbook, CancellationToken cancellationToken) =>
         services.ActAsync(
             id,
-            view => services.Writer.DecideRunbookAsync(view.DeviceId, (_, now) => new TickRunbookStep(view.DeviceId, id, stepId, done, services.User.Actor(), request?.Note, now), cancellationToken),
+            view => services.Writer.WriteAsync(
+                [runbook.Decide(view.DeviceId, (_, now) => new TickRunbookStep(view.DeviceId, id, stepId, done, services.User.Actor(), request?.Note, now), cancellationToken)],
+                cancellationToken),
             "not allowed in the runbook's state",
             cancellationToken);
 }

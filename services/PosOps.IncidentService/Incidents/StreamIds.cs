@@ -1,4 +1,4 @@
-namespace PosOps.IncidentService.Correlation;
+namespace PosOps.IncidentService.Incidents;
 
 /// <summary>
 /// Stream keys besides device ids: one stream per store for store incidents, one for the platform.

@@ -3,7 +3,7 @@ using JasperFx.Events;
 using Marten;
 using PosOps.Contracts.Agent;
 
-namespace PosOps.IncidentService.Observability;
+namespace PosOps.IncidentService.Incidents;
 
 /// <summary>
 /// W3C trace context through the event store. A commit and a subscription sit between an agent's

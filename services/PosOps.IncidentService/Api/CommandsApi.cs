@@ -1,11 +1,9 @@
 using Microsoft.AspNetCore.Http.HttpResults;
 using PosOps.Contracts.Commands;
 using PosOps.IncidentService.Incidents;
+using PosOps.IncidentService.Remediation;
 
-namespace PosOps.IncidentService.Remediation;
-
-/// <summary>Body of POST /api/devices/{id}/commands.</summary>
-public sealed record SendCommandRequest(CommandKind Kind, string? Network = null, string? NoticeEn = null, string? NoticeZh = null, int ExpiresInSeconds = 120, string IssuedBy = "ops");
+namespace PosOps.IncidentService.Api;
 
 public sealed record CommandAccepted(Guid CommandId, string DeviceId, CommandKind Kind, DateTimeOffset ExpiresAt);
 

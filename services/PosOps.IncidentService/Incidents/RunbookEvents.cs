@@ -1,6 +1,5 @@
-using PosOps.IncidentService.Incidents;
 
-namespace PosOps.IncidentService.Runbooks;
+namespace PosOps.IncidentService.Incidents;
 
 /// <summary>The incident's runbook began (on open, and again on reopen).</summary>
 public sealed record RunbookStarted(string DeviceId, Guid IncidentId, string RunbookId, DateTimeOffset OccurredAt) : IIncidentEvent;

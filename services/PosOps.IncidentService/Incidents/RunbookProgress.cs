@@ -1,4 +1,4 @@
-namespace PosOps.IncidentService.Runbooks;
+namespace PosOps.IncidentService.Incidents;
 
 /// <summary>Where the current step of an incident's runbook stands.</summary>
 public enum StepState

@@ -1,11 +1,11 @@
 using System.Security.Claims;
 using Marten;
 using Microsoft.AspNetCore.Http.HttpResults;
-using PosOps.IncidentService.Correlation;
 using PosOps.IncidentService.Incidents;
 using PosOps.IncidentService.Security;
+using PosOps.IncidentService.Fleet;
 
-namespace PosOps.IncidentService.Fleet;
+namespace PosOps.IncidentService.Api;
 
 /// <summary>One store in the fleet overview: its terminals by trading status, and its own outage if any.</summary>
 public sealed record StoreOverview(string StoreId, int Ok, int Degraded, int Down, int Silent, TradingStatus Status, Guid? StoreIncidentId);

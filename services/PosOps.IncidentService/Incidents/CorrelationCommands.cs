@@ -1,6 +1,5 @@
-using PosOps.IncidentService.Incidents;
 
-namespace PosOps.IncidentService.Correlation;
+namespace PosOps.IncidentService.Incidents;
 
 /// <summary>The alert-hold timer of a connectivity incident fired: send its alert (held back if covered).</summary>
 public sealed record ReleaseAlert(string DeviceId, Guid IncidentId, DateTimeOffset Now) : DeviceCommand(DeviceId, Now);

@@ -1,6 +1,5 @@
-using PosOps.IncidentService.Incidents;
 
-namespace PosOps.IncidentService.Correlation;
+namespace PosOps.IncidentService.Incidents;
 
 /// <summary>
 /// Store stream (key <c>store:{id}</c>): most of the store's terminals lost network or went silent

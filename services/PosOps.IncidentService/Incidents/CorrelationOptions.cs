@@ -1,6 +1,6 @@
 using PosOps.ServiceDefaults.Configuration;
 
-namespace PosOps.IncidentService.Correlation;
+namespace PosOps.IncidentService.Incidents;
 
 /// <summary>
 /// Our outage, the store's, or theirs (design principle 8): when device incidents are really one store

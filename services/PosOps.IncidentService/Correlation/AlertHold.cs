@@ -1,0 +1,30 @@
+using Marten;
+using Microsoft.Extensions.Options;
+using PosOps.IncidentService.Incidents;
+
+namespace PosOps.IncidentService.Correlation;
+
+/// <summary>
+/// A connectivity incident's alert waits for the store correlation (design principle 8): its opening starts
+/// the hold timer, and when the timer fires the alert is released (or stays held, covered by the store's).
+/// </summary>
+public sealed class AlertHold(IOptions<CorrelationOptions> correlation, DeviceWriter writer) : IDeviceReaction, ITimerHandler
+{
+    public const string Timer = "alert-hold";
+
+    public IReadOnlyCollection<string> Kinds { get; } = [Timer];
+
+    public ValueTask<Reaction> ReactAsync(IDocumentSession session, Device after, IReadOnlyList<IDeviceEvent> happened, DateTimeOffset now, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(happened);
+        TimerRequest[] timers = [.. happened.OfType<IncidentOpened>().Where(o => o.AlertHeld)
+            .Select(held => new TimerRequest(Timer, held.IncidentId, 1, now + correlation.Value.AlertHold))];
+        return ValueTask.FromResult(timers.Length == 0 ? Reaction.None : new Reaction([], timers));
+    }
+
+    public Task FireAsync(DueTimer due, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(due);
+        return writer.DecideAsync(due.DeviceId, (_, now) => new ReleaseAlert(due.DeviceId, due.IncidentId, now), cancellationToken, DurableTimers.Completes(due));
+    }
+}
