@@ -1,7 +1,6 @@
 using PosOps.Contracts;
 using PosOps.Contracts.Incidents;
 using PosOps.ServiceDefaults.Messaging;
-using RabbitMQ.Client;
 
 namespace PosOps.IncidentService.Publishing;
 
@@ -13,49 +12,14 @@ namespace PosOps.IncidentService.Publishing;
 /// </summary>
 public sealed class IntegrationEventSender(AmqpConnectionProvider connections) : IAsyncDisposable
 {
-    private readonly SemaphoreSlim gate = new(1, 1);
-    private IChannel? channel;
+    private readonly ConfirmedPublisher publisher = new(connections, IncidentEventsWire.DeclareAsync);
 
-    public async Task SendAsync(IIntegrationEvent message, long sequence, string? traceParent, CancellationToken cancellationToken)
+    public Task SendAsync(IIntegrationEvent message, long sequence, string? traceParent, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(message);
-        await gate.WaitAsync(cancellationToken);
-        try
-        {
-            if (channel is not { IsOpen: true })
-            {
-                var connection = await connections.GetAsync(cancellationToken);
-                channel = await connection.CreateChannelAsync(new CreateChannelOptions(publisherConfirmationsEnabled: true, publisherConfirmationTrackingEnabled: true), cancellationToken);
-                await IncidentEventsWire.DeclareAsync(channel, cancellationToken);
-            }
-
-            await channel.BasicPublishAsync(WireNames.IncidentEventsExchange, IncidentEventsWire.RoutingKey(message), mandatory: false,
-                IncidentEventsWire.Properties(message, sequence, traceParent), IncidentEventsWire.Body(message), cancellationToken);
-        }
-        catch
-        {
-            // The next event gets a fresh channel rather than one in an unknown state.
-            if (channel is not null)
-            {
-                await channel.DisposeAsync();
-                channel = null;
-            }
-
-            throw;
-        }
-        finally
-        {
-            gate.Release();
-        }
+        return publisher.PublishAsync(WireNames.IncidentEventsExchange, IncidentEventsWire.RoutingKey(message),
+            IncidentEventsWire.Properties(message, sequence, traceParent), IncidentEventsWire.Body(message), cancellationToken);
     }
 
-    public async ValueTask DisposeAsync()
-    {
-        if (channel is not null)
-        {
-            await channel.DisposeAsync();
-        }
-
-        gate.Dispose();
-    }
+    public ValueTask DisposeAsync() => publisher.DisposeAsync();
 }

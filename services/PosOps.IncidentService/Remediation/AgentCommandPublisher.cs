@@ -9,8 +9,7 @@ namespace PosOps.IncidentService.Remediation;
 /// <summary>Sends committed commands to the agents: topic exchange, routing key = device id, persistent, confirmed.</summary>
 public sealed class AgentCommandPublisher(AmqpConnectionProvider connections) : IAsyncDisposable
 {
-    private readonly SemaphoreSlim gate = new(1, 1);
-    private IChannel? channel;
+    private readonly ConfirmedPublisher publisher = new(connections, AgentExchanges.DeclareAsync);
 
     public async Task PublishAsync(AgentCommand command, CancellationToken cancellationToken)
     {
@@ -22,51 +21,15 @@ public sealed class AgentCommandPublisher(AmqpConnectionProvider connections) : 
             throw new ArgumentException($"device id of {System.Text.Encoding.UTF8.GetByteCount(command.DeviceId)} bytes is longer than an AMQP routing key may be (255)", nameof(command));
         }
 
-        await gate.WaitAsync(cancellationToken);
-        try
+        var properties = new BasicProperties
         {
-            if (channel is not { IsOpen: true })
-            {
-                var connection = await connections.GetAsync(cancellationToken);
-                channel = await connection.CreateChannelAsync(new CreateChannelOptions(publisherConfirmationsEnabled: true, publisherConfirmationTrackingEnabled: true), cancellationToken);
-                await AgentExchanges.DeclareAsync(channel, cancellationToken);
-            }
-
-            var properties = new BasicProperties
-            {
-                Type = AgentMessageTypes.Command,
-                MessageId = command.CommandId.ToString(),
-                ContentType = "application/json",
-                Persistent = true,
-                Expiration = null,
-            };
-            await channel.BasicPublishAsync(WireNames.CommandExchange, command.DeviceId, mandatory: false, properties,
-                JsonSerializer.SerializeToUtf8Bytes(command, WireJson.Options), cancellationToken);
-        }
-        catch
-        {
-            // Whatever failed, the next command gets a fresh channel rather than one in an unknown state.
-            if (channel is not null)
-            {
-                await channel.DisposeAsync();
-                channel = null;
-            }
-
-            throw;
-        }
-        finally
-        {
-            gate.Release();
-        }
+            Type = AgentMessageTypes.Command,
+            MessageId = command.CommandId.ToString(),
+            ContentType = "application/json",
+            Persistent = true,
+        };
+        await publisher.PublishAsync(WireNames.CommandExchange, command.DeviceId, properties, JsonSerializer.SerializeToUtf8Bytes(command, WireJson.Options), cancellationToken);
     }
 
-    public async ValueTask DisposeAsync()
-    {
-        if (channel is not null)
-        {
-            await channel.DisposeAsync();
-        }
-
-        gate.Dispose();
-    }
+    public ValueTask DisposeAsync() => publisher.DisposeAsync();
 }
