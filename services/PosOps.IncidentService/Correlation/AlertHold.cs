@@ -8,11 +8,9 @@ namespace PosOps.IncidentService.Correlation;
 /// A connectivity incident's alert waits for the store correlation (design principle 8): its opening starts
 /// the hold timer, and when the timer fires the alert is released (or stays held, covered by the store's).
 /// </summary>
-public sealed class AlertHold(IOptions<CorrelationOptions> correlation, DeviceWriter writer) : IDeviceReaction, ITimerHandler
+public sealed class AlertHold(IOptions<CorrelationOptions> correlation) : IDeviceReaction
 {
     public const string Timer = "alert-hold";
-
-    public IReadOnlyCollection<string> Kinds { get; } = [Timer];
 
     public ValueTask<Reaction> ReactAsync(IDocumentSession session, Device after, IReadOnlyList<IDeviceEvent> happened, DateTimeOffset now, CancellationToken cancellationToken)
     {
@@ -21,6 +19,16 @@ public sealed class AlertHold(IOptions<CorrelationOptions> correlation, DeviceWr
             .Select(held => new TimerRequest(Timer, held.IncidentId, 1, now + correlation.Value.AlertHold))];
         return ValueTask.FromResult(timers.Length == 0 ? Reaction.None : new Reaction([], timers));
     }
+
+}
+
+/// <summary>
+/// The hold timer fired: release the alert. A class of its own because it writes through the
+/// <see cref="DeviceWriter"/>, whose reactions include <see cref="AlertHold"/> (one class would be a cycle).
+/// </summary>
+public sealed class AlertHoldRelease(DeviceWriter writer) : ITimerHandler
+{
+    public IReadOnlyCollection<string> Kinds { get; } = [AlertHold.Timer];
 
     public Task FireAsync(DueTimer due, CancellationToken cancellationToken)
     {

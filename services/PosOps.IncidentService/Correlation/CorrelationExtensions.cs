@@ -8,9 +8,10 @@ public static class CorrelationExtensions
     public static IHostApplicationBuilder AddCorrelation(this IHostApplicationBuilder builder)
     {
         ArgumentNullException.ThrowIfNull(builder);
-        builder.Services.AddSingleton<AlertHold>();
-        builder.Services.AddSingleton<IDeviceReaction>(sp => sp.GetRequiredService<AlertHold>());
-        builder.Services.AddSingleton<ITimerHandler>(sp => sp.GetRequiredService<AlertHold>());
+        // Registered by type, not through factories: the container then sees (and refuses) any cycle
+        // between a reaction and the writer that runs it, instead of recursing for ever.
+        builder.Services.AddSingleton<IDeviceReaction, AlertHold>();
+        builder.Services.AddSingleton<ITimerHandler, AlertHoldRelease>();
         builder.Services.AddSingleton<StoreOutageWatcher>();
         builder.Services.AddHostedService(sp => sp.GetRequiredService<StoreOutageWatcher>());
         return builder;
