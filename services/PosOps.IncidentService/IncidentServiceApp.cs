@@ -12,6 +12,7 @@ using PosOps.IncidentService.Observability;
 using PosOps.IncidentService.OfflineTransactions;
 using PosOps.IncidentService.Publishing;
 using PosOps.IncidentService.Registry;
+using PosOps.IncidentService.Remediation;
 using PosOps.IncidentService.Runbooks;
 using PosOps.IncidentService.Security;
 using PosOps.IncidentService.Timers;
@@ -43,6 +44,7 @@ public static class IncidentServiceApp
         builder.AddFleet();
         builder.AddOfflineTransactions();
         builder.AddTimers();
+        builder.AddRemediation();
         builder.AddPublishing();
         builder.AddSecurity();
         builder.AddAudit();

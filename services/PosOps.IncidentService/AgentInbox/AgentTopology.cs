@@ -85,6 +85,31 @@ public static class AgentTopology
         }
     }
 
+    /// <summary>
+    /// A channel for consuming one family: its topology declared (idempotent, so a broker that lost it gets it
+    /// back on reconnect) and the prefetch set to one batch.
+    /// </summary>
+    public static async Task<IChannel> OpenConsumerChannelAsync(AmqpConnectionProvider connections, AgentQueueFamily family, AgentInboxOptions options, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(connections);
+        ArgumentNullException.ThrowIfNull(options);
+        var connection = await connections.GetAsync(cancellationToken).ConfigureAwait(false);
+        var channel = await connection.CreateChannelAsync(
+            new CreateChannelOptions(publisherConfirmationsEnabled: true, publisherConfirmationTrackingEnabled: true),
+            cancellationToken).ConfigureAwait(false);
+        try
+        {
+            await DeclareAsync(channel, family, options, cancellationToken).ConfigureAwait(false);
+            await channel.BasicQosAsync(0, (ushort)Math.Min(options.BatchSize, ushort.MaxValue), global: false, cancellationToken).ConfigureAwait(false);
+            return channel;
+        }
+        catch
+        {
+            await channel.DisposeAsync().ConfigureAwait(false);
+            throw;
+        }
+    }
+
     /// <summary>Queue arguments of a partition. They never depend on the partition count, so changing it never makes a redeclare fail.</summary>
     public static Dictionary<string, object?> PartitionArguments(AgentQueueFamily family, AgentInboxOptions options)
     {

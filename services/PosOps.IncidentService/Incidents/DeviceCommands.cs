@@ -22,28 +22,6 @@ public sealed record RecordFaultCleared(
     DateTimeOffset OccurredAt, DateTimeOffset Now)
     : AgentReport(MessageId, DeviceId, StoreId, Sequence, OccurredAt, Now);
 
-/// <summary>Ops or a runbook sends a remediation command to the terminal (server-side: no agent sequence).</summary>
-public sealed record IssueRemediationCommand(
-    string DeviceId, Guid CommandId, CommandKind Command, string? Network, string? NoticeEn, string? NoticeZh, string IssuedBy, DateTimeOffset ExpiresAt, DateTimeOffset Now)
-    : DeviceCommand(DeviceId, Now);
-
-/// <summary>One fault in a heartbeat's health picture, with the id its incident gets if one opens.</summary>
-public sealed record ReportedFault(string Component, string Code, Severity Severity, Guid NewIncidentId);
-
-/// <summary>
-/// Level-triggered reconciliation (design principle 2): the heartbeat's full picture is the truth; a
-/// fault in it with no incident opens one, an incident whose fault is gone from it resolves.
-/// </summary>
-public sealed record ReconcileHealth(
-    Guid MessageId, string DeviceId, string StoreId, long Sequence, IReadOnlyList<ReportedFault> Faults, DateTimeOffset OccurredAt, DateTimeOffset Now)
-    : AgentReport(MessageId, DeviceId, StoreId, Sequence, OccurredAt, Now);
-
-/// <summary>No heartbeat for longer than the threshold: treat as power or network loss until the device says otherwise.</summary>
-public sealed record RecordSilence(string DeviceId, string StoreId, DateTimeOffset LastSeenAt, Guid NewIncidentId, DateTimeOffset Now) : DeviceCommand(DeviceId, Now);
-
-/// <summary>A silent device sent a heartbeat again.</summary>
-public sealed record RecordDeviceBack(string DeviceId, string StoreId, DateTimeOffset SilentSince, DateTimeOffset Now) : DeviceCommand(DeviceId, Now);
-
 /// <summary>Ops takes the incident.</summary>
 public sealed record AcknowledgeIncident(string DeviceId, Guid IncidentId, string By, DateTimeOffset Now) : DeviceCommand(DeviceId, Now);
 
@@ -83,13 +61,4 @@ public sealed record RecordNetworkSwitch(
 public sealed record RecordCommandResult(
     Guid MessageId, string DeviceId, string StoreId, long Sequence, Guid CommandId, CommandKind Command, CommandStatus Status, string Detail,
     long DurationMilliseconds, DateTimeOffset OccurredAt, DateTimeOffset Now)
-    : AgentReport(MessageId, DeviceId, StoreId, Sequence, OccurredAt, Now);
-
-/// <summary>
-/// Offline transactions arrived. <paramref name="NewTransactions"/> are the ones the server did not
-/// have yet (the store of transactions decided that, by transaction id).
-/// </summary>
-public sealed record RecordOfflineTransactions(
-    Guid MessageId, string DeviceId, string StoreId, long Sequence, IReadOnlyList<OfflineTransaction> NewTransactions, int Duplicates,
-    IReadOnlyList<CurrencyTotal> JournalTotals, DateTimeOffset OccurredAt, DateTimeOffset Now)
     : AgentReport(MessageId, DeviceId, StoreId, Sequence, OccurredAt, Now);

@@ -3,9 +3,7 @@ using JasperFx.Events.Daemon;
 using JasperFx.Events.Projections;
 using Marten;
 using Marten.Subscriptions;
-using PosOps.Contracts.Commands;
 using PosOps.IncidentService.Incidents;
-using PosOps.IncidentService.Remediation;
 using Wire = PosOps.Contracts.Incidents;
 
 namespace PosOps.IncidentService.Publishing;
@@ -20,17 +18,16 @@ public sealed partial class IncidentEventsPublisher : SubscriptionBase
 {
     private const string Loop = "after-commit publisher";
 
-    private readonly IntegrationEventSender sender;
-    private readonly AgentCommandPublisher commands;
+    private readonly IReadOnlyList<ICommittedMessageSender> senders;
     private readonly DependencyGuard guard;
     private readonly ParkedEvents parked;
     private readonly TimeProvider clock;
     private readonly ILogger<IncidentEventsPublisher> logger;
 
     public IncidentEventsPublisher(
-        IntegrationEventSender sender, AgentCommandPublisher commands, DependencyGuard guard, ParkedEvents parked, TimeProvider clock, ILogger<IncidentEventsPublisher> logger)
+        IEnumerable<ICommittedMessageSender> senders, DependencyGuard guard, ParkedEvents parked, TimeProvider clock, ILogger<IncidentEventsPublisher> logger)
     {
-        (this.sender, this.commands, this.guard, this.parked, this.clock, this.logger) = (sender, commands, guard, parked, clock, logger);
+        (this.senders, this.guard, this.parked, this.clock, this.logger) = ([.. senders], guard, parked, clock, logger);
         Name = "IncidentEventsPublisher"; // its progress row: renaming it would publish everything again
     }
 
@@ -106,12 +103,9 @@ public sealed partial class IncidentEventsPublisher : SubscriptionBase
         }
     }
 
-    private Task SendAsync(object message, long sequence, string? traceParent, CancellationToken cancellationToken) => message switch
-    {
-        AgentCommand command => commands.PublishAsync(command, cancellationToken),
-        Wire.IIntegrationEvent integration => sender.SendAsync(integration, sequence, traceParent, cancellationToken),
-        _ => throw new ArgumentException($"{message.GetType().Name} is not published", nameof(message)),
-    };
+    private Task SendAsync(object message, long sequence, string? traceParent, CancellationToken cancellationToken) =>
+        (senders.FirstOrDefault(s => s.Sends(message)) ?? throw new ArgumentException($"no sender takes {message.GetType().Name}", nameof(message)))
+            .SendAsync(message, sequence, traceParent, cancellationToken);
 
     [LoggerMessage(Level = LogLevel.Error, Message = "Parked {Kind} (event sequence {Sequence}): it cannot be published ({Reason}); the events after it go on")]
     private partial void LogParked(string kind, long sequence, string reason, Exception exception);

@@ -1,5 +1,6 @@
 using PosOps.Contracts;
 using PosOps.Contracts.Incidents;
+using PosOps.IncidentService.Incidents;
 using PosOps.ServiceDefaults.Messaging;
 
 namespace PosOps.IncidentService.Publishing;
@@ -10,7 +11,7 @@ namespace PosOps.IncidentService.Publishing;
 /// the AMQP type property, the routing key and the single exchange are the contract, and MassTransit's
 /// exchange-per-type topology is what let one incident's transitions overtake each other.
 /// </summary>
-public sealed class IntegrationEventSender(AmqpConnectionProvider connections) : IAsyncDisposable
+public sealed class IntegrationEventSender(AmqpConnectionProvider connections) : ICommittedMessageSender, IAsyncDisposable
 {
     private readonly ConfirmedPublisher publisher = new(connections, IncidentEventsWire.DeclareAsync);
 
@@ -20,6 +21,11 @@ public sealed class IntegrationEventSender(AmqpConnectionProvider connections) :
         return publisher.PublishAsync(WireNames.IncidentEventsExchange, IncidentEventsWire.RoutingKey(message),
             IncidentEventsWire.Properties(message, sequence, traceParent), IncidentEventsWire.Body(message), cancellationToken);
     }
+
+    public bool Sends(object message) => message is IIntegrationEvent;
+
+    Task ICommittedMessageSender.SendAsync(object message, long sequence, string? traceParent, CancellationToken cancellationToken) =>
+        SendAsync((IIntegrationEvent)message, sequence, traceParent, cancellationToken);
 
     public ValueTask DisposeAsync() => publisher.DisposeAsync();
 }

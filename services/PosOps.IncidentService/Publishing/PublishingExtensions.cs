@@ -1,5 +1,5 @@
 using Marten;
-using PosOps.IncidentService.Remediation;
+using PosOps.IncidentService.Incidents;
 
 namespace PosOps.IncidentService.Publishing;
 
@@ -10,7 +10,7 @@ public static class PublishingExtensions
     {
         ArgumentNullException.ThrowIfNull(builder);
         builder.Services.AddSingleton<IntegrationEventSender>();
-        builder.Services.AddSingleton<AgentCommandPublisher>();
+        builder.Services.AddSingleton<ICommittedMessageSender>(services => services.GetRequiredService<IntegrationEventSender>());
         builder.Services.AddSingleton<ParkedEvents>();
         builder.Services.ConfigureMarten(options => options.Schema.For<ParkedEvent>());
         builder.Services.ConfigureMarten((services, options) =>

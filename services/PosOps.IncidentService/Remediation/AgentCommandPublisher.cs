@@ -1,13 +1,14 @@
 using System.Text.Json;
 using PosOps.Contracts;
 using PosOps.Contracts.Commands;
+using PosOps.IncidentService.Incidents;
 using PosOps.ServiceDefaults.Messaging;
 using RabbitMQ.Client;
 
 namespace PosOps.IncidentService.Remediation;
 
 /// <summary>Sends committed commands to the agents: topic exchange, routing key = device id, persistent, confirmed.</summary>
-public sealed class AgentCommandPublisher(AmqpConnectionProvider connections) : IAsyncDisposable
+public sealed class AgentCommandPublisher(AmqpConnectionProvider connections) : ICommittedMessageSender, IAsyncDisposable
 {
     private readonly ConfirmedPublisher publisher = new(connections, AgentExchanges.DeclareAsync);
 
@@ -30,6 +31,11 @@ public sealed class AgentCommandPublisher(AmqpConnectionProvider connections) : 
         };
         await publisher.PublishAsync(WireNames.CommandExchange, command.DeviceId, properties, JsonSerializer.SerializeToUtf8Bytes(command, WireJson.Options), cancellationToken);
     }
+
+    public bool Sends(object message) => message is AgentCommand;
+
+    Task ICommittedMessageSender.SendAsync(object message, long sequence, string? traceParent, CancellationToken cancellationToken) =>
+        PublishAsync((AgentCommand)message, cancellationToken);
 
     public ValueTask DisposeAsync() => publisher.DisposeAsync();
 }

@@ -1,12 +1,10 @@
 using System.Diagnostics;
-using System.Threading.Channels;
 using Microsoft.Extensions.Options;
 using PosOps.Contracts;
 using PosOps.Contracts.Incidents;
 using PosOps.NotificationService.Delivery;
 using PosOps.ServiceDefaults.Messaging;
 using RabbitMQ.Client;
-using RabbitMQ.Client.Events;
 
 namespace PosOps.NotificationService;
 
@@ -24,8 +22,6 @@ public sealed partial class IncidentEventsConsumer(
     public const string Loop = "alert intake";
 
     public static readonly ActivitySource Source = new("PosOps.NotificationService");
-
-    private sealed record Delivery(ulong Tag, byte[] Body, IReadOnlyBasicProperties Properties, bool Redelivered);
 
     /// <summary>
     /// Started means bound: the partitions exist before the host reports started, so an event published
@@ -80,31 +76,13 @@ public sealed partial class IncidentEventsConsumer(
         await IncidentEventsTopology.DeclareAsync(channel, options.Value.Partitions, stoppingToken);
         await channel.BasicQosAsync(0, (ushort)options.Value.Prefetch, global: false, stoppingToken);
 
-        var inbox = System.Threading.Channels.Channel.CreateUnbounded<Delivery>(new UnboundedChannelOptions { SingleReader = true, SingleWriter = true });
-        channel.ChannelShutdownAsync += (_, _) =>
-        {
-            inbox.Writer.TryComplete();
-            return Task.CompletedTask;
-        };
-        var consumer = new AsyncEventingBasicConsumer(channel);
-        consumer.ReceivedAsync += (_, ea) =>
-        {
-            // The body buffer is only valid inside this callback, so it is copied.
-            inbox.Writer.TryWrite(new Delivery(ea.DeliveryTag, ea.Body.ToArray(), ea.BasicProperties, ea.Redelivered));
-            return Task.CompletedTask;
-        };
-        consumer.UnregisteredAsync += (_, _) =>
-        {
-            inbox.Writer.TryComplete();
-            return Task.CompletedTask;
-        };
-        await channel.BasicConsumeAsync(queue, autoAck: false, consumer, stoppingToken);
+        var inbox = await QueueSubscription.SubscribeAsync(channel, queue, stoppingToken);
         guard.Recovered($"{Loop} {queue}");
         LogConsuming(queue);
 
-        while (await inbox.Reader.WaitToReadAsync(stoppingToken))
+        while (await inbox.WaitToReadAsync(stoppingToken))
         {
-            while (inbox.Reader.TryRead(out var delivery))
+            while (inbox.TryRead(out var delivery))
             {
                 await TakeAsync(channel, queue, delivery, stoppingToken);
                 await channel.BasicAckAsync(delivery.Tag, multiple: false, stoppingToken);
@@ -114,7 +92,7 @@ public sealed partial class IncidentEventsConsumer(
         throw new DependencyUnavailableException(DependencyFailure.RabbitMq, $"the channel for {queue} closed");
     }
 
-    private async Task TakeAsync(IChannel channel, string queue, Delivery delivery, CancellationToken stoppingToken)
+    private async Task TakeAsync(IChannel channel, string queue, QueueDelivery delivery, CancellationToken stoppingToken)
     {
         var type = delivery.Properties.Type;
         IIntegrationEvent message;
@@ -128,7 +106,7 @@ public sealed partial class IncidentEventsConsumer(
             return;
         }
 
-        var parent = IncidentEventsWire.Header(delivery.Properties, IncidentEventsWire.TraceParentHeader);
+        var parent = delivery.Header(IncidentEventsWire.TraceParentHeader);
         using var span = ActivityContext.TryParse(parent, null, isRemote: true, out var context)
             ? Source.StartActivity($"consume {type}", ActivityKind.Consumer, context)
             : Source.StartActivity($"consume {type}", ActivityKind.Consumer);
@@ -145,7 +123,7 @@ public sealed partial class IncidentEventsConsumer(
         }
     }
 
-    private async Task ParkAsync(IChannel channel, string queue, Delivery delivery, string reason, CancellationToken stoppingToken)
+    private async Task ParkAsync(IChannel channel, string queue, QueueDelivery delivery, string reason, CancellationToken stoppingToken)
     {
         var headers = delivery.Properties.Headers is { } h ? new Dictionary<string, object?>(h) : [];
         headers[WireNames.ReasonHeader] = reason;

@@ -76,12 +76,6 @@ public static class IncidentEventsWire
         }
     }
 
-    /// <summary>A header as text (RabbitMQ.Client hands string headers over as UTF-8 bytes).</summary>
-    public static string? Header(IReadOnlyBasicProperties properties, string name) =>
-        properties?.Headers is { } headers && headers.TryGetValue(name, out var value)
-            ? value switch { byte[] bytes => Encoding.UTF8.GetString(bytes), null => null, _ => value.ToString() }
-            : null;
-
     /// <summary>The event-sequence header, when the producer sent one.</summary>
     public static long? Sequence(IReadOnlyBasicProperties properties) =>
         properties?.Headers is { } headers && headers.TryGetValue(WireNames.EventSequenceHeader, out var value)

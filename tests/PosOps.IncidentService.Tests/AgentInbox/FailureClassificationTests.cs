@@ -13,7 +13,7 @@ public class FailureClassificationTests
     [InlineData("57P01")] // admin shutdown
     public void GivenInfrastructureErrors_ThenTheBatchIsRetried(string sqlState)
     {
-        Assert.True(AgentQueueConsumer.IsTransient(new PostgresException("x", "ERROR", "ERROR", sqlState)));
+        Assert.True(PoisonMessages.IsTransient(new PostgresException("x", "ERROR", "ERROR", sqlState)));
     }
 
     [Theory]
@@ -21,14 +21,14 @@ public class FailureClassificationTests
     [InlineData("23505")] // unique violation
     public void GivenDataErrors_ThenOnlyThatMessageIsParked(string sqlState)
     {
-        Assert.False(AgentQueueConsumer.IsTransient(new PostgresException("x", "ERROR", "ERROR", sqlState)));
+        Assert.False(PoisonMessages.IsTransient(new PostgresException("x", "ERROR", "ERROR", sqlState)));
     }
 
     [Fact]
     public void GivenAWrappedSocketError_ThenTransient() =>
-        Assert.True(AgentQueueConsumer.IsTransient(new InvalidOperationException("wrapped", new SocketException())));
+        Assert.True(PoisonMessages.IsTransient(new InvalidOperationException("wrapped", new SocketException())));
 
     [Fact]
     public void GivenARefusedDecision_ThenNotTransient() =>
-        Assert.False(AgentQueueConsumer.IsTransient(new InvalidOperationException("Command for device 'a' sent to stream 'b'")));
+        Assert.False(PoisonMessages.IsTransient(new InvalidOperationException("Command for device 'a' sent to stream 'b'")));
 }

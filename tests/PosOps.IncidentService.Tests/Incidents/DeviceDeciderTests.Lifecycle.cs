@@ -1,4 +1,6 @@
 using PosOps.IncidentService.Incidents;
+using PosOps.IncidentService.Liveness;
+using PosOps.IncidentService.OfflineTransactions;
 using static PosOps.IncidentService.Tests.Incidents.DeviceSpec;
 
 namespace PosOps.IncidentService.Tests.Incidents;

@@ -1,6 +1,7 @@
 using CsCheck;
 using Severity = PosOps.Contracts.Incidents.Severity;
 using PosOps.IncidentService.Incidents;
+using PosOps.IncidentService.Liveness;
 using static PosOps.IncidentService.Tests.Incidents.DeviceSpec;
 
 namespace PosOps.IncidentService.Tests.Incidents;

@@ -1,5 +1,6 @@
 using System.Reflection;
 using JasperFx.Events;
+using PosOps.IncidentService.Correlation;
 using PosOps.IncidentService.Incidents;
 
 namespace PosOps.IncidentService.Tests.Incidents;

@@ -1,14 +1,19 @@
+using PosOps.ServiceDefaults.Messaging;
 using RabbitMQ.Client;
 
 namespace PosOps.IncidentService.AgentInbox;
 
 /// <summary>
 /// Retiring queues that are no longer partitions (the family's queue from before partitioning, partitions
-/// beyond the configured count): their messages go first, then the queue is deleted.
+/// beyond the configured count): each is unbound, its messages are processed first, then it is deleted.
 /// </summary>
-public sealed partial class AgentQueueConsumer
+public sealed partial class AgentQueueRetirement(
+    AgentQueueFamily family, AgentInboxOptions settings, AmqpConnectionProvider connections, AgentBatchProcessor processor, DependencyGuard guard, ILogger logger)
 {
-    private async Task RetireAsync(AgentQueueFamily family, CancellationToken stoppingToken)
+    /// <summary>How long a draining queue stays quiet before it is checked for being empty.</summary>
+    private static readonly TimeSpan DrainIdle = TimeSpan.FromSeconds(1);
+
+    public async Task RetireAsync(CancellationToken stoppingToken)
     {
         var found = new List<(string Queue, string Exchange, string Key)>();
         if (await ExistsAsync(family.Queue, stoppingToken))
@@ -22,7 +27,7 @@ public sealed partial class AgentQueueConsumer
             found.Add((family.Partition(n), family.HashExchange, "1"));
         }
 
-        await Task.WhenAll(found.Select(r => KeepTryingAsync(r.Queue, ct => DrainAsync(r.Queue, r.Exchange, r.Key, ct), stoppingToken)));
+        await Task.WhenAll(found.Select(r => AgentLoops.KeepTryingAsync(guard, r.Queue, ct => DrainAsync(r.Queue, r.Exchange, r.Key, ct), stoppingToken)));
     }
 
     private async Task<bool> ExistsAsync(string queue, CancellationToken cancellationToken)
@@ -33,11 +38,6 @@ public sealed partial class AgentQueueConsumer
         return await CountAsync(channel, queue, cancellationToken) is not null;
     }
 
-    /// <summary>
-    /// Retires a queue that is no longer one of the partitions: unbinds it (new messages go to the
-    /// partitions only), consumes what is left, and deletes it once it is empty and no other replica
-    /// consumes it. Returns at once when there is no such queue.
-    /// </summary>
     private async Task DrainAsync(string queue, string exchange, string bindingKey, CancellationToken stoppingToken)
     {
         while (!await DrainOnceAsync(queue, exchange, bindingKey, stoppingToken))
@@ -48,17 +48,17 @@ public sealed partial class AgentQueueConsumer
     /// <summary>One drain; false when the queue has messages again and must be drained once more.</summary>
     private async Task<bool> DrainOnceAsync(string queue, string exchange, string bindingKey, CancellationToken stoppingToken)
     {
-        await using var channel = await OpenChannelAsync(stoppingToken);
+        await using var channel = await AgentTopology.OpenConsumerChannelAsync(connections, family, settings, stoppingToken);
         if (await CountAsync(channel, queue, stoppingToken) is null)
         {
             return true;
         }
 
         await channel.QueueUnbindAsync(queue, exchange, bindingKey, cancellationToken: stoppingToken);
-        var inbox = await SubscribeAsync(channel, queue, stoppingToken);
-        LogDraining(queue);
+        var inbox = await QueueSubscription.SubscribeAsync(channel, queue, stoppingToken);
+        LogDraining(logger, queue);
 
-        var batch = new List<Delivery>(settings.BatchSize);
+        var batch = new List<QueueDelivery>(settings.BatchSize);
         while (true)
         {
             using (var idle = CancellationTokenSource.CreateLinkedTokenSource(stoppingToken))
@@ -66,14 +66,14 @@ public sealed partial class AgentQueueConsumer
                 idle.CancelAfter(DrainIdle);
                 try
                 {
-                    if (!await inbox.Reader.WaitToReadAsync(idle.Token))
+                    if (!await inbox.WaitToReadAsync(idle.Token))
                     {
                         throw new DependencyUnavailableException(DependencyFailure.RabbitMq, $"the channel for {queue} closed");
                     }
 
                     batch.Clear();
-                    await FillBatchAsync(inbox.Reader, batch, stoppingToken);
-                    await ProcessAsync(channel, queue, batch, stoppingToken);
+                    await processor.FillAsync(inbox, batch, stoppingToken);
+                    await processor.ProcessAsync(channel, queue, batch, stoppingToken);
                     continue;
                 }
                 catch (OperationCanceledException) when (!stoppingToken.IsCancellationRequested)
@@ -95,9 +95,14 @@ public sealed partial class AgentQueueConsumer
             await channel.CloseAsync(stoppingToken);
         }
 
-        // A quorum queue reports a closed consumer gone a moment later, so look a few times. If another
-        // replica still drains it, that one deletes it; an empty, unbound leftover is retried at the next start.
-        await using var check = await OpenChannelAsync(stoppingToken);
+        return await DeleteWhenUnusedAsync(queue, stoppingToken);
+    }
+
+    // A quorum queue reports a closed consumer gone a moment later, so look a few times. If another replica
+    // still drains it, that one deletes it; an empty, unbound leftover is retried at the next start.
+    private async Task<bool> DeleteWhenUnusedAsync(string queue, CancellationToken stoppingToken)
+    {
+        await using var check = await AgentTopology.OpenConsumerChannelAsync(connections, family, settings, stoppingToken);
         for (var look = 0; look < 10; look++)
         {
             switch (await CountAsync(check, queue, stoppingToken))
@@ -106,7 +111,7 @@ public sealed partial class AgentQueueConsumer
                     return true;
                 case { Messages: 0, Consumers: 0 }:
                     await check.QueueDeleteAsync(queue, ifUnused: false, ifEmpty: false, cancellationToken: stoppingToken);
-                    LogRetired(queue);
+                    LogRetired(logger, queue);
                     return true;
                 case { Messages: > 0 }:
                     return false; // messages again: drain it once more
@@ -132,4 +137,10 @@ public sealed partial class AgentQueueConsumer
             return null;
         }
     }
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Draining {Queue}, which is no longer a partition (from before partitioning, or beyond AgentInbox:Partitions); it is unbound and deleted once empty")]
+    private static partial void LogDraining(ILogger logger, string queue);
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "Deleted {Queue}: drained, its traffic goes to the partition queues")]
+    private static partial void LogRetired(ILogger logger, string queue);
 }

@@ -1,11 +1,33 @@
 using System.Collections.Immutable;
 using PosOps.Contracts.Agent;
+using PosOps.IncidentService.Incidents;
+using OfflineTransactionsUploaded = PosOps.IncidentService.Incidents.OfflineTransactionsUploaded;
 
-namespace PosOps.IncidentService.Incidents;
+namespace PosOps.IncidentService.OfflineTransactions;
 
 /// <summary>The offline-transactions slice of the decider: reconciling an upload with the terminal's journal.</summary>
-public static partial class DeviceDecider
+public sealed class OfflineTransactionsSlice : IDeviceSlice
 {
+    public IReadOnlyCollection<Type> Commands { get; } = [typeof(RecordOfflineTransactions)];
+
+    public IReadOnlyCollection<Type> Events { get; } = [typeof(OfflineTransactionsUploaded)];
+
+    // Uploads come on their own queue: they are guarded by their own mark (and by transaction ids),
+    // so they neither wait for nor overtake the fault edges.
+    public IDeviceEvent[] Decide(DeviceCommand command, Device state, FlapPolicy flapping) =>
+        command is RecordOfflineTransactions upload
+            ? upload.Sequence <= state.LastUploadSequence ? [] : [Uploaded(upload, state)]
+            : throw new ArgumentOutOfRangeException(nameof(command), command.GetType().Name, "not an offline-transactions command");
+
+    public Device Evolve(Device state, IDeviceEvent @event) => @event is OfflineTransactionsUploaded e
+        ? state with
+        {
+            LastUploadSequence = Math.Max(state.LastUploadSequence, e.Sequence),
+            OfflineTotals = Add(state.OfflineTotals, e.Totals),
+            OfflineReconciled = e.Reconciled,
+        }
+        : state;
+
     /// <summary>
     /// Reconciliation: after this upload, does the server hold, per currency, exactly the count and
     /// amount the terminal's journal says it holds?

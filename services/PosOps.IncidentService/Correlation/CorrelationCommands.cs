@@ -1,5 +1,7 @@
 
-namespace PosOps.IncidentService.Incidents;
+using PosOps.IncidentService.Incidents;
+
+namespace PosOps.IncidentService.Correlation;
 
 /// <summary>The alert-hold timer of a connectivity incident fired: send its alert (held back if covered).</summary>
 public sealed record ReleaseAlert(string DeviceId, Guid IncidentId, DateTimeOffset Now) : DeviceCommand(DeviceId, Now);
@@ -13,9 +15,3 @@ public sealed record DetectStoreOutage(
 
 /// <summary>Store stream: the store trades again.</summary>
 public sealed record EndStoreOutage(string DeviceId, string StoreId, string Reason, DateTimeOffset Now) : DeviceCommand(DeviceId, Now);
-
-/// <summary>Platform stream: a large share of the fleet is silent, or no heartbeat arrives at all.</summary>
-public sealed record DetectPlatformOutage(string DeviceId, string Cause, int SilentDevices, int FleetSize, Guid NewIncidentId, DateTimeOffset Now) : DeviceCommand(DeviceId, Now);
-
-/// <summary>Platform stream: heartbeats flow again.</summary>
-public sealed record EndPlatformOutage(string DeviceId, string Reason, DateTimeOffset Now) : DeviceCommand(DeviceId, Now);
