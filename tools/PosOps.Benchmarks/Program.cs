@@ -19,6 +19,8 @@ using RabbitMQ.Client;
 // the machines are shared and noisy). Loopback only, bounded, stops by itself, cleans up its vhost.
 //   dotnet run -c Release --project tools/PosOps.Benchmarks -- outbox [messages=20000] [devices=100]
 var mode = args.FirstOrDefault() ?? "outbox";
+if (mode == PosOps.Benchmarks.Fleet.FleetAgents.Mode) { return await PosOps.Benchmarks.Fleet.FleetAgents.RunAsync(args); }
+if (mode == "fleet") { return await PosOps.Benchmarks.Fleet.FleetBenchmark.RunAsync(args[1..]); }
 if (mode == "notify") { return await PosOps.Benchmarks.NotifyBenchmark.RunAsync(args); }
 if (mode == "incidents") { return await PosOps.Benchmarks.IncidentLatencyBenchmark.RunAsync(args[1..]); }
 if (mode == "replay")
@@ -27,7 +29,7 @@ if (mode == "replay")
 }
 if (mode != "outbox")
 {
-    Console.Error.WriteLine("usage: PosOps.Benchmarks outbox [messages] [devices] | notify [rate] [seconds] | incidents [terminals] [silent] [faults] [faultsPerSecond] [intervalSeconds]");
+    Console.Error.WriteLine("usage: PosOps.Benchmarks outbox [messages] [devices] | notify [rate] [seconds] | incidents [terminals] [silent] [faults] [faultsPerSecond] [intervalSeconds] | " + PosOps.Benchmarks.Fleet.FleetBenchmark.Usage);
     return 2;
 }
 
