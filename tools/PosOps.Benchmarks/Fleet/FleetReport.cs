@@ -13,6 +13,7 @@ public static class FleetReport
               liveness (heartbeat published -> liveness row written) p50 {r.LivenessP50:0.0} ms, p99 {r.LivenessP99:0.0} ms
               silent detection (last heartbeat -> DEVICE_SILENT opened) {r.SilentDetected}/{r.Silenced}, p50 {r.SilentP50:0.00} s, p99 {r.SilentP99:0.00} s against {r.Threshold:0} s; beating terminals called silent: {r.FalseSilent}
               fault published -> webhook received {r.FaultsAlerted}/{r.Faults}, p50 {r.FaultP50:0.0} ms, p99 {r.FaultP99:0.0} ms, max {r.FaultMax:0.0} ms; store outages alerted {r.StoreAlerts}/{r.BurstStores} (last {r.BurstMax / 1000:0.0} s after the burst began)
+              of which fault published -> incident-opened event left IncidentService: p50 {r.OpenedP50:0.0} ms, p99 {r.OpenedP99:0.0} ms; fault-edge queue depth at the end {r.EdgeDepthAtEnd}
               written: {r.EventsPerSecond:0} events/s, {r.LivenessWritesPerSecond:0} liveness rows/s, {r.WalPerHeartbeat:0} WAL bytes per heartbeat
               CPU s: services {r.ServicesCpu:0.0}, PostgreSQL {r.PostgresCpu:0.0}, fleet process {r.GeneratorCpu:0.0}; machine busy {r.MachineBusyPercent:0} %; peak RSS services {r.ServicesPeakRss / 1048576} MiB, fleet process {r.GeneratorPeakRss / 1048576} MiB{(r.Lost ? "  ** SOMETHING WAS LOST **" : "")}
             """));

@@ -11,7 +11,8 @@ public sealed record FleetStepResult(
     int Silenced, int SilentDetected, double SilentP50, double SilentP99, double Threshold, int FalseSilent,
     int Faults, int FaultsAlerted, double FaultP50, double FaultP99, double FaultMax, int BurstStores, int StoreAlerts, double BurstMax,
     double EventsPerSecond, double LivenessWritesPerSecond, double WalPerHeartbeat, double ServicesCpu, double PostgresCpu, double GeneratorCpu,
-    double MachineBusyPercent, long ServicesPeakRss, long GeneratorPeakRss, double GeneratorBehindMs, double RawRate, long Rejected)
+    double MachineBusyPercent, long ServicesPeakRss, long GeneratorPeakRss, double GeneratorBehindMs, double RawRate, long Rejected,
+    double OpenedP50, double OpenedP99, long EdgeDepthAtEnd)
 {
     /// <summary>Anything lost: a fault without its alert, a silence not detected, a beating terminal called silent, a store outage not alerted.</summary>
     public bool Lost => Rejected > 0 || FaultsAlerted < Faults || SilentDetected < Silenced || FalseSilent > 0 || StoreAlerts < BurstStores;
@@ -55,6 +56,8 @@ public sealed class FleetStep(FleetServices services, FleetProbe probe, string p
 
         var after = await probe.ReadAsync();
         var fault = faults.Select(f => Alerted(f.Key, f.Value) - f.Value).OfType<long>().Select(us => us / 1000.0).Order().ToList();
+        // Where the time goes: fault published → its incident-opened integration event left IncidentService (the tap).
+        var opened = faults.Select(f => new[] { First(services.Opened, (f.Key, "PAPER_OUT"), f.Value) }.Min() - f.Value).OfType<long>().Select(us => us / 1000.0).Order().ToList();
         var silences = await SilencesAsync(start);
         var silence = silent.Where(s => silences.ContainsKey(s.Key)).Select(s => (silences[s.Key] - s.Value) / 1e6).Order().ToList();
         var falseSilent = silences.Keys.Count(d => !silent.ContainsKey(d));
@@ -75,7 +78,8 @@ public sealed class FleetStep(FleetServices services, FleetProbe probe, string p
             heartbeats == 0 ? double.NaN : (double)(atEnd.WalBytes - before.WalBytes) / (atEnd.HeartbeatsAcked - before.HeartbeatsAcked),
             atEnd.ServicesCpu - before.ServicesCpu, atEnd.PostgresCpu - before.PostgresCpu, generator.GetValueOrDefault("cpu"),
             100 * (atEnd.MachineBusy - before.MachineBusy) / (atEnd.MachineTotal - before.MachineTotal),
-            Process.GetCurrentProcess().PeakWorkingSet64, (long)generator.GetValueOrDefault("peakRss"), generator.GetValueOrDefault("behindMaxMs"), rawRate, after.Rejected - before.Rejected);
+            Process.GetCurrentProcess().PeakWorkingSet64, (long)generator.GetValueOrDefault("peakRss"), generator.GetValueOrDefault("behindMaxMs"), rawRate, after.Rejected - before.Rejected,
+            FleetBaselines.Percentile(opened, 0.5), FleetBaselines.Percentile(opened, 0.99), atEnd.EdgeDepth);
     }
 
     /// <summary>DEVICE_SILENT incidents opened (or reopened, for a terminal silenced in an earlier step too) since <paramref name="sinceMicros"/>: device → when recorded (server clock, Unix µs).</summary>
