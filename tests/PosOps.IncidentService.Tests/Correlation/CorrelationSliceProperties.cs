@@ -13,20 +13,6 @@ public class CorrelationSliceProperties
 {
     private static readonly string Store = StreamIds.Store(StoreId);
 
-    private static List<IDeviceEvent> Play(string stream, IEnumerable<DeviceCommand> commands)
-    {
-        var state = DeviceDecider.Initial(stream);
-        var events = new List<IDeviceEvent>();
-        foreach (var command in commands)
-        {
-            var produced = DeviceDecider.Decide(command, state);
-            events.AddRange(produced);
-            state = produced.Aggregate(state, DeviceDecider.Evolve);
-        }
-
-        return events;
-    }
-
     [Fact]
     public void TheStoreStreamHasOneOutageIncident_ResolvedOnlyWhileInPlay() => Gen.Bool.Array[1, 60].Sample(script =>
     {

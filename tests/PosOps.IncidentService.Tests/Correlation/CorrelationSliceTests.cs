@@ -15,20 +15,6 @@ public class CorrelationSliceTests
     private static DetectStoreOutage Detect(DateTimeOffset at, Guid? id = null) =>
         new(Store, StoreId, "network", ["S01-T001", "S01-T002", "S01-T003"], 4, id ?? StoreIncident, at);
 
-    private static IDeviceEvent[] Play(string stream, params DeviceCommand[] commands)
-    {
-        var state = DeviceDecider.Initial(stream);
-        var events = new List<IDeviceEvent>();
-        foreach (var command in commands)
-        {
-            var produced = DeviceDecider.Decide(command, state);
-            events.AddRange(produced);
-            state = produced.Aggregate(state, DeviceDecider.Evolve);
-        }
-
-        return [.. events];
-    }
-
     [Fact]
     public void GivenAStoreOutage_WhenItIsDetectedAgainWhileItLasts_ThenNothingChanges()
     {

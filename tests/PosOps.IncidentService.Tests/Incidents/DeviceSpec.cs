@@ -40,6 +40,21 @@ internal static class DeviceSpec
         return [.. events];
     }
 
+    /// <summary>Runs commands one after another on any stream (a device, <c>store:…</c>, <c>platform</c>) and returns every event they produced.</summary>
+    public static List<IDeviceEvent> Play(string stream, params IEnumerable<DeviceCommand> commands)
+    {
+        var state = DeviceDecider.Initial(stream);
+        var events = new List<IDeviceEvent>();
+        foreach (var command in commands)
+        {
+            var produced = DeviceDecider.Decide(command, state);
+            events.AddRange(produced);
+            state = produced.Aggregate(state, DeviceDecider.Evolve);
+        }
+
+        return events;
+    }
+
     /// <summary>A comparable summary of a device's state (records holding lists compare by reference).</summary>
     public static string Summary(Device device) =>
         $"{device.LastSequence}|{device.OfflineReconciled}|" +
