@@ -53,6 +53,7 @@ public static class IncidentServiceApp
         builder.AddApiDocument();
         builder.Services.AddSingleton(TimeProvider.System);
         builder.Services.AddProblemDetails();
+        builder.Services.AddSingleton<PosOps.IncidentService.Api.ApiInputGuard>();
         builder.Services.ConfigureHttpJsonOptions(o => PosOps.Contracts.WireJson.Apply(o.SerializerOptions));
         configure?.Invoke(builder);
 
@@ -60,6 +61,7 @@ public static class IncidentServiceApp
         app.UseExceptionHandler();
         app.UseStatusCodePages();
         app.UseSecurity();
+        app.UseMiddleware<PosOps.IncidentService.Api.ApiInputGuard>();
         app.MapDefaultEndpoints();
         app.MapIncidentsApi();
         app.MapIncidentActionsApi();

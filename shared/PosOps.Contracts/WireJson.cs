@@ -21,13 +21,41 @@ public static class WireJson
         options.DefaultIgnoreCondition = JsonIgnoreCondition.WhenWritingNull;
         options.RespectRequiredConstructorParameters = true;
         options.RespectNullableAnnotations = true;
-        options.Converters.Add(new JsonStringEnumConverter(JsonNamingPolicy.CamelCase));
+        // Integers are not enum values on the wire (the contract lists strings only).
+        options.Converters.Add(new JsonStringEnumConverter(JsonNamingPolicy.CamelCase, allowIntegerValues: false));
         return options;
     }
+
+    /// <summary>
+    /// Reading options for untrusted traffic, exactly as the AsyncAPI schemas say: property names
+    /// case-sensitive, no member the schema does not list (additionalProperties: false), no duplicate
+    /// names, numbers as JSON numbers, enums as their exact strings, times with an offset.
+    /// Writes what <see cref="Options"/> writes.
+    /// </summary>
+    public static JsonSerializerOptions Strict { get; } = CreateStrict();
 
     private static JsonSerializerOptions Create()
     {
         var options = Apply(new JsonSerializerOptions(JsonSerializerDefaults.Web));
+        options.MakeReadOnly(populateMissingResolver: true);
+        return options;
+    }
+
+    private static JsonSerializerOptions CreateStrict()
+    {
+        var options = new JsonSerializerOptions(JsonSerializerDefaults.General)
+        {
+            PropertyNamingPolicy = JsonNamingPolicy.CamelCase,
+            PropertyNameCaseInsensitive = false,
+            NumberHandling = JsonNumberHandling.Strict,
+            UnmappedMemberHandling = JsonUnmappedMemberHandling.Disallow,
+            AllowDuplicateProperties = false,
+            DefaultIgnoreCondition = JsonIgnoreCondition.WhenWritingNull,
+            RespectRequiredConstructorParameters = true,
+            RespectNullableAnnotations = true,
+        };
+        options.Converters.Add(new ExactEnumConverter());
+        options.Converters.Add(new DeviceTimeConverter());
         options.MakeReadOnly(populateMissingResolver: true);
         return options;
     }

@@ -13,8 +13,11 @@ public sealed class AgentInboxOptions : IValidatedOptions
     /// <summary>How long a batch waits to fill after its first message.</summary>
     public int BatchWindowMilliseconds { get; set; } = 5;
 
+    /// <summary>The default body limit (64 KiB, as the README says): room for a 200-transaction upload several times over.</summary>
+    public const int DefaultMaxBodyBytes = 64 * 1024;
+
     /// <summary>Bodies larger than this are rejected unread.</summary>
-    public int MaxBodyBytes { get; set; } = 1024 * 1024;
+    public int MaxBodyBytes { get; set; } = DefaultMaxBodyBytes;
 
     /// <summary>
     /// Partition queues per kind of agent traffic (fault, heartbeat, transactions). A device's messages

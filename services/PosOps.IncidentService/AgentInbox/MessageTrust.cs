@@ -14,10 +14,14 @@ namespace PosOps.IncidentService.AgentInbox;
 /// <summary>A message read off an agent queue, with what is needed to check it.</summary>
 public sealed record ReceivedAgentMessage(IAgentMessage Message, byte[] Body, string? Signature);
 
+/// <summary>What trust needs of a device's registry entry: its store and its signing key.</summary>
+public sealed record RegisteredDevice(string StoreId, byte[] Key);
+
 /// <summary>
 /// Rejects forged, unsigned and replayed agent messages before they can change anything: the
 /// signature must verify with the key in the device registry, and the sequence must lie within the
-/// replay window below the highest sequence seen from that device.
+/// replay window below the highest sequence seen from that device, and a registered device's message
+/// must name the store the registry has it in.
 /// </summary>
 public sealed class MessageTrust(IDocumentStore store, NpgsqlDataSource dataSource, RegistryChanges registryChanges, IOptions<TrustOptions> options, TimeProvider clock)
 {
@@ -26,7 +30,7 @@ public sealed class MessageTrust(IDocumentStore store, NpgsqlDataSource dataSour
 
     // A device registered another way (API, another replica's import) is looked up again this soon.
     private static readonly TimeSpan UnknownCacheTime = TimeSpan.FromSeconds(1);
-    private readonly ConcurrentDictionary<string, (byte[]? Key, DateTimeOffset LoadedAt)> keys = new(StringComparer.Ordinal);
+    private readonly ConcurrentDictionary<string, (RegisteredDevice? Entry, DateTimeOffset LoadedAt)> entries = new(StringComparer.Ordinal);
     private long registryVersion;
 
     public static Table Table(string schema)
@@ -43,32 +47,52 @@ public sealed class MessageTrust(IDocumentStore store, NpgsqlDataSource dataSour
         ArgumentNullException.ThrowIfNull(batch);
         var settings = options.Value;
         var devices = batch.Select(m => m.Message.DeviceId).Distinct(StringComparer.Ordinal).ToArray();
-        if (settings.RequireSignatures)
-        {
-            await LoadKeysAsync(devices, cancellationToken);
-        }
+        // Loaded with or without signatures: the store check needs the registry either way.
+        await LoadRegistryAsync(devices, cancellationToken);
 
         var marks = await MarksAsync(devices, cancellationToken);
         var verdicts = new string?[batch.Count];
         for (var i = 0; i < batch.Count; i++)
         {
-            var (message, body, signature) = batch[i];
-            if (settings.RequireSignatures)
-            {
-                var key = keys.TryGetValue(message.DeviceId, out var cached) ? cached.Key : null;
-                verdicts[i] = key is null ? $"device '{message.DeviceId}' is not in the device registry"
-                    : string.IsNullOrEmpty(signature) ? "unsigned message"
-                    : !AgentSignature.Verify(key, message.DeviceId, message.Sequence, body, signature) ? "signature does not match (forged or altered message)"
-                    : null;
-            }
-
-            if (verdicts[i] is null && marks.TryGetValue(message.DeviceId, out var highest) && highest - message.Sequence >= settings.ReplayWindow)
-            {
-                verdicts[i] = $"replayed: sequence {message.Sequence} is {settings.ReplayWindow} or more below the highest seen ({highest})";
-            }
+            var device = batch[i].Message.DeviceId;
+            var registered = entries.TryGetValue(device, out var cached) ? cached.Entry : null;
+            verdicts[i] = Judge(batch[i], registered, marks.TryGetValue(device, out var highest) ? highest : null, settings);
         }
 
         return verdicts;
+    }
+
+    /// <summary>
+    /// Pure: why one message is not trusted, or null. The store is the registry's, never the message's
+    /// (design principle 9), so a registered device claiming another store is refused.
+    /// </summary>
+    /// <param name="registered">The device's registry entry, or null when it is not registered.</param>
+    /// <param name="highest">The highest sequence accepted from the device so far, if any.</param>
+    public static string? Judge(ReceivedAgentMessage received, RegisteredDevice? registered, long? highest, TrustOptions settings)
+    {
+        ArgumentNullException.ThrowIfNull(received);
+        ArgumentNullException.ThrowIfNull(settings);
+        var (message, body, signature) = received;
+        if (settings.RequireSignatures)
+        {
+            var problem = registered is null ? $"device '{message.DeviceId}' is not in the device registry"
+                : string.IsNullOrEmpty(signature) ? "unsigned message"
+                : !AgentSignature.Verify(registered.Key, message.DeviceId, message.Sequence, body, signature) ? "signature does not match (forged or altered message)"
+                : null;
+            if (problem is not null)
+            {
+                return problem;
+            }
+        }
+
+        if (registered is not null && !string.Equals(registered.StoreId, message.StoreId, StringComparison.Ordinal))
+        {
+            return $"storeId '{message.StoreId}' does not match the device registry, which has device '{message.DeviceId}' in store '{registered.StoreId}'";
+        }
+
+        return highest - message.Sequence >= settings.ReplayWindow
+            ? $"replayed: sequence {message.Sequence} is {settings.ReplayWindow} or more below the highest seen ({highest})"
+            : null;
     }
 
     /// <summary>Moves each device's high-water mark up to the newest accepted sequence.</summary>
@@ -90,16 +114,16 @@ public sealed class MessageTrust(IDocumentStore store, NpgsqlDataSource dataSour
         await command.ExecuteNonQueryAsync(cancellationToken);
     }
 
-    private async Task LoadKeysAsync(string[] devices, CancellationToken cancellationToken)
+    private async Task LoadRegistryAsync(string[] devices, CancellationToken cancellationToken)
     {
         var version = registryChanges.Version;
         if (Interlocked.Exchange(ref registryVersion, version) != version)
         {
-            keys.Clear();
+            entries.Clear();
         }
 
         var now = clock.GetUtcNow();
-        var missing = devices.Where(d => !keys.TryGetValue(d, out var k) || now - k.LoadedAt > (k.Key is null ? UnknownCacheTime : KeyCacheTime)).ToArray();
+        var missing = devices.Where(d => !entries.TryGetValue(d, out var k) || now - k.LoadedAt > (k.Entry is null ? UnknownCacheTime : KeyCacheTime)).ToArray();
         if (missing.Length == 0)
         {
             return;
@@ -109,7 +133,7 @@ public sealed class MessageTrust(IDocumentStore store, NpgsqlDataSource dataSour
         var found = (await session.LoadManyAsync<DeviceRegistration>(cancellationToken, missing)).ToDictionary(r => r.Id, StringComparer.Ordinal);
         foreach (var device in missing)
         {
-            keys[device] = (found.TryGetValue(device, out var r) ? Convert.FromBase64String(r.Key) : null, now);
+            entries[device] = (found.TryGetValue(device, out var r) ? new RegisteredDevice(r.StoreId, Convert.FromBase64String(r.Key)) : null, now);
         }
     }
 

@@ -1,7 +1,11 @@
+using System.Security.Claims;
+using Marten;
 using Microsoft.AspNetCore.Http.HttpResults;
 using PosOps.Contracts.Commands;
 using PosOps.IncidentService.Incidents;
+using PosOps.IncidentService.Registry;
 using PosOps.IncidentService.Remediation;
+using PosOps.IncidentService.Security;
 
 namespace PosOps.IncidentService.Api;
 
@@ -17,7 +21,7 @@ public static class CommandsApi
     }
 
     private static async Task<Results<Accepted<CommandAccepted>, ProblemHttpResult>> SendAsync(
-        string id, SendCommandRequest request, DeviceWriter writer, TimeProvider clock, CancellationToken cancellationToken)
+        string id, SendCommandRequest request, DeviceWriter writer, IQuerySession session, ClaimsPrincipal user, TimeProvider clock, CancellationToken cancellationToken)
     {
         // Checked before anything is stored: the device id becomes the command's routing key, which AMQP caps
         // at 255 bytes, and a command recorded but never publishable would only be parked.
@@ -26,19 +30,15 @@ public static class CommandsApi
             return TypedResults.Problem(title: problem, statusCode: StatusCodes.Status400BadRequest);
         }
 
-        if (request.ExpiresInSeconds is < 1 or > 86_400)
+        // Only a registered device has a key to check its answer with; anything else would just create a stream.
+        if (await session.LoadAsync<DeviceRegistration>(id, cancellationToken) is null)
         {
-            return TypedResults.Problem(title: "expiresInSeconds must be 1-86400", statusCode: StatusCodes.Status400BadRequest);
-        }
-
-        if (request.Kind == CommandKind.SwitchNetwork && string.IsNullOrWhiteSpace(request.Network))
-        {
-            return TypedResults.Problem(title: "switchNetwork needs network (ethernet, wifi, cellular or hotspot)", statusCode: StatusCodes.Status400BadRequest);
+            return TypedResults.Problem(title: $"device '{id}' is not in the device registry", statusCode: StatusCodes.Status404NotFound);
         }
 
         var now = clock.GetUtcNow();
         var command = new IssueRemediationCommand(id, Guid.CreateVersion7(now), request.Kind, request.Network, request.NoticeEn, request.NoticeZh,
-            request.IssuedBy, now.AddSeconds(request.ExpiresInSeconds), now);
+            user.Actor(), now.AddSeconds(request.ExpiresInSeconds), now);
         await writer.DecideAsync(id, (_, _) => command, cancellationToken);
         return TypedResults.Accepted($"/api/devices/{id}/events", new CommandAccepted(command.CommandId, id, command.Command, command.ExpiresAt));
     }

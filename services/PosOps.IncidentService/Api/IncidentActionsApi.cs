@@ -23,15 +23,22 @@ public static class IncidentActionsApi
     {
         var api = app.MapGroup("/api/incidents/{id:guid}").WithTags("Incidents").RequireAuthorization(Policies.Act);
         api.MapPost("/acknowledge", (Guid id, AcknowledgeRequest? r, [AsParameters] IncidentActionServices s, CancellationToken ct) =>
-            ActAsync(id, s, (view, now) => new AcknowledgeIncident(view.DeviceId, id, s.User.Actor(), now), ct)).WithName("AcknowledgeIncident").WithSummary("Take the incident");
+            ApiLimits.TextProblem("note", r?.Note) is { } problem ? RefuseAsync(problem)
+            : ActAsync(id, s, (view, now) => new AcknowledgeIncident(view.DeviceId, id, s.User.Actor(), now), ct)).WithName("AcknowledgeIncident").WithSummary("Take the incident");
         api.MapPost("/mitigate", (Guid id, MitigateRequest r, [AsParameters] IncidentActionServices s, CancellationToken ct) =>
-            ActAsync(id, s, (view, now) => new MitigateIncident(view.DeviceId, id, r.Workaround, s.User.Actor(), now), ct)).WithName("MitigateIncident").WithSummary("Record the workaround that keeps the store trading");
+            ApiLimits.TextProblem("workaround", r.Workaround, required: true) is { } problem ? RefuseAsync(problem)
+            : ActAsync(id, s, (view, now) => new MitigateIncident(view.DeviceId, id, r.Workaround, s.User.Actor(), now), ct)).WithName("MitigateIncident").WithSummary("Record the workaround that keeps the store trading");
         api.MapPost("/resolve", (Guid id, ResolveRequest? r, [AsParameters] IncidentActionServices s, CancellationToken ct) =>
-            ActAsync(id, s, (view, now) => new ResolveIncident(view.DeviceId, id, s.User.Actor(), r?.Note, now), ct)).WithName("ResolveIncident").WithSummary("Resolve; the follow-up check verifies later");
+            ApiLimits.TextProblem("note", r?.Note) is { } problem ? RefuseAsync(problem)
+            : ActAsync(id, s, (view, now) => new ResolveIncident(view.DeviceId, id, s.User.Actor(), r?.Note, now), ct)).WithName("ResolveIncident").WithSummary("Resolve; the follow-up check verifies later");
         api.MapPost("/close", (Guid id, CloseRequest? r, [AsParameters] IncidentActionServices s, CancellationToken ct) =>
             ActAsync(id, s, (view, now) => new CloseIncident(view.DeviceId, id, s.User.Actor(), now), ct)).WithName("CloseIncident").WithSummary("Close a verified incident");
         return app;
     }
+
+    /// <summary>A body that breaks a documented limit (<see cref="ApiLimits"/>), answered before the incident is looked up.</summary>
+    public static Task<Results<Ok<IncidentView>, NotFound, ProblemHttpResult>> RefuseAsync(string problem) =>
+        Task.FromResult<Results<Ok<IncidentView>, NotFound, ProblemHttpResult>>(TypedResults.Problem(title: problem, statusCode: StatusCodes.Status400BadRequest));
 
     private static Task<Results<Ok<IncidentView>, NotFound, ProblemHttpResult>> ActAsync(
         Guid id, IncidentActionServices services, Func<IncidentView, DateTimeOffset, DeviceCommand> command, CancellationToken cancellationToken) =>

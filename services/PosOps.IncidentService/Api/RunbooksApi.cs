@@ -27,7 +27,8 @@ public static class RunbooksApi
 
     private static Task<Results<Ok<IncidentView>, NotFound, ProblemHttpResult>> TickAsync(
         Guid id, string stepId, bool done, StepTickRequest? request, IncidentActionServices services, RunbookReaction runbook, CancellationToken cancellationToken) =>
-        services.ActAsync(
+        ApiLimits.TextProblem("note", request?.Note) is { } problem ? IncidentActionsApi.RefuseAsync(problem)
+        : services.ActAsync(
             id,
             view => services.Writer.WriteAsync(
                 [runbook.Decide(view.DeviceId, (_, now) => new TickRunbookStep(view.DeviceId, id, stepId, done, services.User.Actor(), request?.Note, now), cancellationToken)],
